@@ -1,0 +1,339 @@
+/**
+ * Batched beam search (and greedy search) over a step-wise decoder, with the semantics of the
+ * Python transformers library's `generate` for an encoder-decoder model (its vectorized
+ * `_beam_search`, v4.50+).
+ *
+ * Lengths: a row's decoder input starts with the decoder start token, which is the whole decoder
+ * prompt (decoder_prompt_len = 1). "Generated length" is the number of tokens after it, the EOS
+ * included when the hypothesis ends with one.
+ *
+ * Per sentence, at each step (g tokens generated so far by the running beams):
+ * 1. log-probs = processors(log_softmax(logits)) for every running beam; a candidate is (beam,
+ *    token) with score beam.sum_logprobs + log-prob. The best K = max(2, 1 + #eos) * numBeams
+ *    candidates are kept, best first (ties: lower beam, then lower token id).
+ * 2. A candidate "hits a stop" when its token is an EOS or it reaches the maximum length
+ *    (g + 1 = maxNewTokens).
+ * 3. Running beams for the next step: the best numBeams candidates that did not hit a stop.
+ * 4. Finished hypotheses: among the best numBeams candidates (rank < numBeams) those that hit a
+ *    stop, with score = sum_logprobs / (generated_len ** lengthPenalty), generated_len = g + 1
+ *    (EOS counted, decoder start not). They enter the sentence's numBeams best finished
+ *    hypotheses unless (earlyStopping === true and numBeams are already finished) or the sentence
+ *    was already found unable to improve (step 6).
+ * 5. g += 1.
+ * 6. Can a running beam still improve? best_possible = best running sum_logprobs / L ** lengthPenalty
+ *    with L = maxNewTokens if earlyStopping === 'never' and lengthPenalty > 0 (the longest it
+ *    could get), else L = g (the current generated length; a heuristic for earlyStopping false).
+ *    The sentence cannot improve once numBeams hypotheses are finished and
+ *    best_possible <= the worst finished score.
+ * A sentence is done when it cannot improve, or earlyStopping === true and numBeams hypotheses
+ * are finished, or it reached its maximum length. In the Python library the batch runs until all
+ * sentences are done but a done sentence accepts no more hypotheses; here a done sentence's rows
+ * leave the decoder batch at once, which gives the same results with less work.
+ *
+ * Deliberate difference: the Python library starts with numBeams copies of each sentence scored
+ * (0, -1e9, -1e9, ...) and may keep such -1e9 beams when fewer than numBeams real continuations
+ * exist (only with tiny vocabularies or heavy bans). Here the first step runs one row per
+ * sentence and a missing beam is a dead row (score -Infinity) that never yields a candidate.
+ */
+import { LogitsProcessors } from './logits-processors.js';
+import { maxNewTokensOf, type SearchConfig } from './options.js';
+import { argmax, logSumExp, offerRow, TopK } from './top-k.js';
+
+/**
+ * A decoder that advances rows one token at a time, keeping its own cache. Rows start as one per
+ * sentence, in sentence order.
+ */
+export interface StepDecoder {
+  readonly vocabSize: number;
+  /** Feeds `tokens[r]` as the next input of row r; resolves to logits `[rows * vocabSize]`. */
+  step(tokens: Int32Array): Promise<Float32Array>;
+  /**
+   * Re-forms the rows: new row r continues old row `sourceRows[r]` (its cache and encoder
+   * context). Rows may be duplicated or dropped.
+   */
+  select(sourceRows: Int32Array): void;
+}
+
+export interface Hypothesis {
+  /** Generated tokens, decoder start token excluded, EOS included when the output ended with it. */
+  readonly tokens: readonly number[];
+  /** sum_logprobs / tokens.length ** lengthPenalty (for greedy search, the same formula). */
+  readonly score: number;
+  /** Sum of the (processed) log-probabilities of `tokens`. */
+  readonly sumLogprobs: number;
+}
+
+export interface SentenceResult extends Hypothesis {
+  /** The finished hypotheses, best first (just the result for greedy search). */
+  readonly hypotheses: readonly Hypothesis[];
+}
+
+interface Beam {
+  /** Decoder input: decoder start token, then generated tokens. */
+  readonly sequence: number[];
+  /** Sum of log-probs; -Infinity for a dead filler row. */
+  readonly sumLogprobs: number;
+}
+
+interface SentenceState {
+  readonly index: number;
+  readonly maxNewTokens: number;
+  beams: Beam[];
+  /** Best first, at most numBeams. */
+  readonly finished: Hypothesis[];
+  canImprove: boolean;
+}
+
+/**
+ * Runs beam search (numBeams > 1) or greedy search (numBeams = 1) for `sourceLengths.length`
+ * sentences. `sourceLengths[i]` feeds a per-sentence `maxNewTokens` function.
+ */
+export async function search(
+  decoder: StepDecoder,
+  sourceLengths: readonly number[],
+  config: SearchConfig,
+): Promise<SentenceResult[]> {
+  return config.numBeams === 1
+    ? greedySearch(decoder, sourceLengths, config)
+    : beamSearch(decoder, sourceLengths, config);
+}
+
+/** Python's `sum / len ** penalty`; an empty output scores its sum (0). */
+export function lengthNormalized(sumLogprobs: number, generatedLength: number, lengthPenalty: number): number {
+  return generatedLength === 0 ? sumLogprobs : sumLogprobs / generatedLength ** lengthPenalty;
+}
+
+/**
+ * The best score the best running beam (sum of log-probs `bestRunningSum`, `generatedLength`
+ * tokens) is assumed to reach, as the Python library's early-stopping heuristic:
+ * - earlyStopping 'never' with lengthPenalty > 0: sum / maxNewTokens ** lengthPenalty (log-probs
+ *   only fall, but a longer length divides by more, so the longest length bounds the score);
+ * - otherwise (false, true, or 'never' with lengthPenalty <= 0): sum / generatedLength ** lengthPenalty.
+ * A sentence with numBeams finished hypotheses stops improving once this is <= the worst of them.
+ */
+export function bestPossibleScore(
+  bestRunningSum: number,
+  generatedLength: number,
+  maxNewTokens: number,
+  lengthPenalty: number,
+  earlyStopping: SearchConfig['earlyStopping'],
+): number {
+  const length = earlyStopping === 'never' && lengthPenalty > 0 ? maxNewTokens : generatedLength;
+  return bestRunningSum / length ** lengthPenalty;
+}
+
+export async function beamSearch(
+  decoder: StepDecoder,
+  sourceLengths: readonly number[],
+  config: SearchConfig,
+): Promise<SentenceResult[]> {
+  const { numBeams, lengthPenalty, earlyStopping, decoderStartTokenId } = config;
+  const vocab = decoder.vocabSize;
+  const eos = new Set(config.eosTokenIds);
+  const keep = Math.max(2, 1 + eos.size) * numBeams;
+  const processors = new LogitsProcessors(config);
+  const processing = processors.active;
+  const heap = new TopK(keep);
+  const results: SentenceResult[] = new Array(sourceLengths.length);
+
+  let active: SentenceState[] = sourceLengths.map((len, index) => ({
+    index,
+    maxNewTokens: maxNewTokensOf(config, len),
+    beams: [{ sequence: [decoderStartTokenId], sumLogprobs: 0 }],
+    finished: [],
+    canImprove: true,
+  }));
+  // Sentences allowed no token at all finish empty, before the decoder runs.
+  {
+    const keepRows: number[] = [];
+    active = active.filter((s, row) => {
+      if (s.maxNewTokens > 0) {
+        keepRows.push(row);
+        return true;
+      }
+      results[s.index] = finalize(s);
+      return false;
+    });
+    if (keepRows.length !== sourceLengths.length && keepRows.length > 0) decoder.select(Int32Array.from(keepRows));
+  }
+
+  let generated = 0;
+  while (active.length > 0) {
+    const rowCount = active.reduce((n, s) => n + s.beams.length, 0);
+    const tokens = new Int32Array(rowCount);
+    {
+      let r = 0;
+      for (const s of active) for (const b of s.beams) tokens[r++] = b.sequence[b.sequence.length - 1];
+    }
+    const logits = await decoder.step(tokens);
+
+    const nextActive: SentenceState[] = [];
+    const sourceRows: number[] = [];
+    let rowBase = 0;
+    for (const s of active) {
+      const rows = s.beams.length;
+      // 1. log-probs and the best `keep` candidates over all beams of the sentence.
+      heap.clear();
+      for (let b = 0; b < rows; b++) {
+        const beam = s.beams[b];
+        if (beam.sumLogprobs === -Infinity) continue;
+        const from = (rowBase + b) * vocab;
+        let zero = logSumExp(logits, from, vocab);
+        if (processing) {
+          processors.apply(logits, from, vocab, zero, {
+            sequence: beam.sequence,
+            generated,
+            maxNewTokens: s.maxNewTokens,
+          });
+          // LogitNormalization: log_softmax again over the processed log-probs.
+          if (config.renormalizeLogits) zero = logSumExp(logits, from, vocab);
+        }
+        offerRow(heap, logits, from, vocab, beam.sumLogprobs - zero, b * vocab);
+      }
+      const candidates = heap.sorted();
+
+      // 2-4. Split candidates into running beams and finished hypotheses.
+      const atMax = generated + 1 >= s.maxNewTokens;
+      const fullAndStopping = earlyStopping === true && s.finished.length === numBeams;
+      const acceptFinished = s.canImprove && !fullAndStopping;
+      const running: { beam: Beam; row: number }[] = [];
+      for (let rank = 0; rank < candidates.length; rank++) {
+        const { score, index } = candidates[rank];
+        const b = Math.floor(index / vocab);
+        const token = index - b * vocab;
+        const parent = s.beams[b];
+        if (eos.has(token) || atMax) {
+          if (rank < numBeams && acceptFinished) {
+            const tokens = [...parent.sequence.slice(1), token];
+            insertFinished(s.finished, numBeams, {
+              tokens,
+              sumLogprobs: score,
+              score: lengthNormalized(score, generated + 1, lengthPenalty),
+            });
+          }
+        } else if (running.length < numBeams) {
+          running.push({ beam: { sequence: [...parent.sequence, token], sumLogprobs: score }, row: rowBase + b });
+        }
+      }
+
+      // 6. Early-stopping heuristic (with the length after this step: generated + 1).
+      if (s.finished.length === numBeams && running.length > 0) {
+        const best = bestPossibleScore(running[0].beam.sumLogprobs, generated + 1, s.maxNewTokens, lengthPenalty, earlyStopping);
+        if (!(best > s.finished[s.finished.length - 1].score)) s.canImprove = false;
+      }
+
+      const done =
+        atMax ||
+        running.length === 0 ||
+        !s.canImprove ||
+        (earlyStopping === true && s.finished.length === numBeams);
+      if (done) {
+        results[s.index] = finalize(s);
+      } else {
+        // Keep numBeams rows per sentence; missing beams are dead copies of the best one, so the
+        // row-to-sentence layout (and the encoder side of the cache) stays put between steps.
+        const beams: Beam[] = [];
+        for (let i = 0; i < numBeams; i++) {
+          const r = running[i] ?? { beam: { sequence: running[0].beam.sequence, sumLogprobs: -Infinity }, row: running[0].row };
+          beams.push(r.beam);
+          sourceRows.push(r.row);
+        }
+        s.beams = beams;
+        nextActive.push(s);
+      }
+      rowBase += rows;
+    }
+    generated++;
+    active = nextActive;
+    if (active.length > 0) decoder.select(Int32Array.from(sourceRows));
+  }
+  return results;
+}
+
+/** Inserts `hyp` into `finished` (best first, at most `limit`), after equal scores already there. */
+function insertFinished(finished: Hypothesis[], limit: number, hyp: Hypothesis): void {
+  let i = finished.length;
+  while (i > 0 && finished[i - 1].score < hyp.score) i--;
+  if (i >= limit) return;
+  finished.splice(i, 0, hyp);
+  if (finished.length > limit) finished.pop();
+}
+
+function finalize(s: SentenceState): SentenceResult {
+  const best = s.finished[0] ?? { tokens: [], score: -Infinity, sumLogprobs: -Infinity };
+  if (s.maxNewTokens === 0 && s.finished.length === 0) {
+    const empty = { tokens: [], score: 0, sumLogprobs: 0 };
+    return { ...empty, hypotheses: [empty] };
+  }
+  return { ...best, hypotheses: [...s.finished] };
+}
+
+/**
+ * Greedy search, as transformers.js' and the Python library's: processors on the raw logits,
+ * then the first largest. A sentence leaves the batch at its first EOS or at its maximum length.
+ * Its score is the sum of the log-probabilities of the chosen tokens after the processors,
+ * normalized with the length penalty like a beam hypothesis.
+ */
+export async function greedySearch(
+  decoder: StepDecoder,
+  sourceLengths: readonly number[],
+  config: SearchConfig,
+): Promise<SentenceResult[]> {
+  const vocab = decoder.vocabSize;
+  const eos = new Set(config.eosTokenIds);
+  const processors = new LogitsProcessors(config);
+  const results: SentenceResult[] = new Array(sourceLengths.length);
+  let active: SentenceState[] = sourceLengths.map((len, index) => ({
+    index,
+    maxNewTokens: maxNewTokensOf(config, len),
+    beams: [{ sequence: [config.decoderStartTokenId], sumLogprobs: 0 }],
+    finished: [],
+    canImprove: true,
+  }));
+  const finish = (s: SentenceState) => {
+    const beam = s.beams[0];
+    const tokens = beam.sequence.slice(1);
+    const hyp = {
+      tokens,
+      sumLogprobs: beam.sumLogprobs,
+      score: lengthNormalized(beam.sumLogprobs, tokens.length, config.lengthPenalty),
+    };
+    results[s.index] = { ...hyp, hypotheses: [hyp] };
+  };
+  {
+    const keepRows: number[] = [];
+    active = active.filter((s, row) => {
+      if (s.maxNewTokens > 0) keepRows.push(row);
+      else finish(s);
+      return s.maxNewTokens > 0;
+    });
+    if (keepRows.length !== sourceLengths.length && keepRows.length > 0) decoder.select(Int32Array.from(keepRows));
+  }
+
+  let generated = 0;
+  while (active.length > 0) {
+    const tokens = Int32Array.from(active, (s) => s.beams[0].sequence[s.beams[0].sequence.length - 1]);
+    const logits = await decoder.step(tokens);
+    const nextActive: SentenceState[] = [];
+    const sourceRows: number[] = [];
+    active.forEach((s, row) => {
+      const beam = s.beams[0];
+      const from = row * vocab;
+      if (processors.active) {
+        processors.apply(logits, from, vocab, 0, { sequence: beam.sequence, generated, maxNewTokens: s.maxNewTokens });
+      }
+      const token = argmax(logits, from, vocab);
+      const logprob = logits[from + token] - logSumExp(logits, from, vocab);
+      s.beams = [{ sequence: [...beam.sequence, token], sumLogprobs: beam.sumLogprobs + logprob }];
+      if (eos.has(token) || generated + 1 >= s.maxNewTokens) finish(s);
+      else {
+        nextActive.push(s);
+        sourceRows.push(row);
+      }
+    });
+    generated++;
+    if (nextActive.length > 0 && nextActive.length !== active.length) decoder.select(Int32Array.from(sourceRows));
+    active = nextActive;
+  }
+  return results;
+}

@@ -1,0 +1,94 @@
+/**
+ * Decoding for Marian translation models loaded with transformers.js: beam search as the model's
+ * generation_config asks (opus-mt-fr-en: 4 beams), batched, with the Python transformers
+ * library's semantics. transformers.js 4.x decodes greedily whatever `num_beams` says; this
+ * module runs the model's sessions itself instead of calling `model.generate`.
+ *
+ * Flow: tokenizer (padded batch) -> encoder once -> `search` (beam or greedy) over a
+ * `MarianStepDecoder` -> token ids -> tokenizer.batch_decode. No console output.
+ */
+import { search, type SentenceResult } from './beam-search.js';
+import { MarianStepDecoder, type Seq2SeqModelLike } from './marian-decoder.js';
+import { resolveDecodeOptions, type DecodeOptions, type GenerationDefaults, type SearchConfig } from './options.js';
+
+export type { DecodeOptions, EarlyStopping, SearchConfig } from './options.js';
+export { resolveDecodeOptions } from './options.js';
+export type { Hypothesis, SentenceResult, StepDecoder } from './beam-search.js';
+export { beamSearch, greedySearch, lengthNormalized, search } from './beam-search.js';
+export { MarianStepDecoder } from './marian-decoder.js';
+
+/** The model as `AutoModelForSeq2SeqLM.from_pretrained` (or a translation pipeline's `.model`) returns it. */
+export interface TranslationModel extends Seq2SeqModelLike {
+  readonly generation_config?: object | null;
+}
+
+interface TokenTensor {
+  readonly data: unknown;
+  readonly dims: readonly number[];
+}
+
+/** The tokenizer as `AutoTokenizer.from_pretrained` (or a pipeline's `.tokenizer`) returns it. */
+export interface TranslationTokenizer {
+  (texts: string[], options: { padding: boolean; truncation: boolean }): { input_ids: TokenTensor; attention_mask: TokenTensor };
+  batch_decode(batch: number[][], options: { skip_special_tokens: boolean }): string[];
+}
+
+export interface DecodedSentence extends SentenceResult {
+  readonly text: string;
+  /** Source length in tokens (EOS included, padding not). */
+  readonly sourceTokens: number;
+}
+
+/** Resolves options against the model's config.json and generation_config.json. */
+export function searchConfigFor(model: TranslationModel, options?: DecodeOptions): SearchConfig {
+  return resolveDecodeOptions(
+    model.config as GenerationDefaults,
+    (model.generation_config ?? null) as GenerationDefaults | null,
+    options,
+  );
+}
+
+/**
+ * Translates `texts` as one batch: all beams of all sentences go through the decoder together.
+ * Returns, per text, the best hypothesis' tokens, score and decoded text.
+ */
+export async function decodeBatch(
+  model: TranslationModel,
+  tokenizer: TranslationTokenizer,
+  texts: readonly string[],
+  options?: DecodeOptions | SearchConfig,
+): Promise<DecodedSentence[]> {
+  const config = isSearchConfig(options) ? options : searchConfigFor(model, options);
+  if (texts.length === 0) return [];
+  // No truncation: a silent cut would drop words; callers keep sentences under the model limit.
+  const encoded = tokenizer([...texts], { padding: true, truncation: false });
+  const [batchSize, length] = encoded.input_ids.dims;
+  const inputIds = encoded.input_ids.data as BigInt64Array;
+  const attentionMask = encoded.attention_mask.data as BigInt64Array;
+  const sourceLengths = Array.from({ length: batchSize }, (_, b) => {
+    let n = 0;
+    for (let j = 0; j < length; j++) n += Number(attentionMask[b * length + j]);
+    return n;
+  });
+  const decoder = await MarianStepDecoder.start(model, { inputIds, attentionMask, batchSize, length });
+  const results = await search(decoder, sourceLengths, config);
+  const decoded = tokenizer.batch_decode(
+    results.map((r) => [...r.tokens]),
+    { skip_special_tokens: true },
+  );
+  return results.map((r, i) => ({ ...r, text: decoded[i], sourceTokens: sourceLengths[i] }));
+}
+
+/** Translates `texts` as one batch and returns the translations, in order. */
+export async function translateBatch(
+  model: TranslationModel,
+  tokenizer: TranslationTokenizer,
+  texts: readonly string[],
+  options?: DecodeOptions | SearchConfig,
+): Promise<string[]> {
+  return (await decodeBatch(model, tokenizer, texts, options)).map((d) => d.text);
+}
+
+function isSearchConfig(options: DecodeOptions | SearchConfig | undefined): options is SearchConfig {
+  return options !== undefined && 'eosTokenIds' in options && 'decoderStartTokenId' in options;
+}

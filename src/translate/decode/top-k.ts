@@ -1,0 +1,153 @@
+/**
+ * Top-k selection without sorting: a binary min-heap of at most k entries whose root is the
+ * worst kept candidate. Scanning n values costs O(n) comparisons against the root plus
+ * O(log k) per replacement; with k = 2 * numBeams and a 59,514-token vocabulary almost every
+ * value fails the first comparison.
+ *
+ * Order: higher score first; equal scores keep the lower index (the one seen first when
+ * indices are scanned in increasing order), so results are deterministic.
+ */
+export interface Candidate {
+  readonly score: number;
+  readonly index: number;
+}
+
+export class TopK {
+  readonly #k: number;
+  readonly #scores: Float64Array;
+  readonly #indices: Float64Array;
+  #size = 0;
+
+  constructor(k: number) {
+    if (!Number.isInteger(k) || k < 1) throw new TypeError(`Expected \`k\` to be an integer >= 1, got ${k}`);
+    this.#k = k;
+    this.#scores = new Float64Array(k);
+    this.#indices = new Float64Array(k);
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  clear(): void {
+    this.#size = 0;
+  }
+
+  /**
+   * The score a new value must exceed to enter (strictly: on a tie the earlier, lower index wins),
+   * -Infinity while fewer than k are kept. -Infinity and NaN never enter.
+   */
+  get threshold(): number {
+    return this.#size < this.#k ? -Infinity : this.#scores[0];
+  }
+
+  /** `a` is worse than `b`. */
+  #worse(a: number, b: number): boolean {
+    const sa = this.#scores[a];
+    const sb = this.#scores[b];
+    return sa < sb || (sa === sb && this.#indices[a] > this.#indices[b]);
+  }
+
+  #swap(a: number, b: number): void {
+    const s = this.#scores[a];
+    this.#scores[a] = this.#scores[b];
+    this.#scores[b] = s;
+    const i = this.#indices[a];
+    this.#indices[a] = this.#indices[b];
+    this.#indices[b] = i;
+  }
+
+  /** Offers one candidate; indices must be offered in increasing order for the tie rule to hold. */
+  push(score: number, index: number): void {
+    if (!(score > -Infinity)) return; // -Infinity (banned) and NaN never enter
+    if (this.#size < this.#k) {
+      let i = this.#size++;
+      this.#scores[i] = score;
+      this.#indices[i] = index;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (!this.#worse(i, parent)) break;
+        this.#swap(i, parent);
+        i = parent;
+      }
+      return;
+    }
+    if (!(score > this.#scores[0])) return;
+    this.#scores[0] = score;
+    this.#indices[0] = index;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let worst = i;
+      if (l < this.#size && this.#worse(l, worst)) worst = l;
+      if (r < this.#size && this.#worse(r, worst)) worst = r;
+      if (worst === i) break;
+      this.#swap(i, worst);
+      i = worst;
+    }
+  }
+
+  /** The kept candidates, best first. */
+  sorted(): Candidate[] {
+    const out: Candidate[] = [];
+    for (let i = 0; i < this.#size; i++) out.push({ score: this.#scores[i], index: this.#indices[i] });
+    return out.sort((a, b) => b.score - a.score || a.index - b.index);
+  }
+}
+
+/**
+ * Offers `values[from .. from + length)` shifted by `offset` to `heap`, with index `indexBase + j`
+ * for `values[from + j]`. The hot loop compares each value with one precomputed bound and touches
+ * the heap only for values that may enter it.
+ */
+export function offerRow(
+  heap: TopK,
+  values: Float32Array,
+  from: number,
+  length: number,
+  offset: number,
+  indexBase: number,
+): void {
+  if (!(offset > -Infinity)) return;
+  // `threshold - offset` is rounded: widen it a little and let push() decide exactly.
+  const slack = 1e-9 * (1 + Math.abs(offset));
+  let bound = heap.threshold - offset - slack;
+  for (let j = 0; j < length; j++) {
+    const x = values[from + j];
+    if (x > bound) {
+      heap.push(x + offset, indexBase + j);
+      bound = heap.threshold - offset - slack;
+    }
+  }
+}
+
+/**
+ * Index of the largest value in `values[from .. from + length)`, the first on ties, 0 when all
+ * are -Infinity (as transformers.js' greedy sampler, so greedy output matches it exactly).
+ */
+export function argmax(values: Float32Array, from: number, length: number): number {
+  let best = 0;
+  let bestValue = values[from];
+  for (let j = 1; j < length; j++) {
+    const x = values[from + j];
+    if (x > bestValue) {
+      bestValue = x;
+      best = j;
+    }
+  }
+  return best;
+}
+
+/** log(sum(exp(values))) over a row, computed in float64 and stable against large values. */
+export function logSumExp(values: Float32Array, from: number, length: number): number {
+  let max = -Infinity;
+  for (let j = 0; j < length; j++) {
+    const x = values[from + j];
+    if (x > max) max = x;
+  }
+  if (max === -Infinity) return -Infinity;
+  let sum = 0;
+  for (let j = 0; j < length; j++) sum += Math.exp(values[from + j] - max);
+  return max + Math.log(sum);
+}

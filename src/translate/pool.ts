@@ -1,0 +1,110 @@
+/**
+ * A fixed pool of translation workers (piscina), each holding one loaded model.
+ * piscina replaces a worker that crashes or is terminated on timeout; this wrapper turns every
+ * way a task can fail into a typed PoolError the scheduler can act on.
+ */
+import { Piscina } from 'piscina';
+import { PoolError } from '../errors.js';
+import { workerFile } from '../util/worker-file.js';
+import type { TranslateReply, TranslateRequest, WorkerInit, WorkerRequest } from './protocol.js';
+
+export interface PoolOptions extends WorkerInit {
+  workers: number;
+  /** A batch running longer than this is abandoned and its worker replaced. */
+  taskTimeoutMs: number;
+}
+
+export interface BatchResult {
+  translations: string[];
+  generatedTokens: number;
+}
+
+export class TranslationPool {
+  readonly #piscina: Piscina;
+  readonly #timeoutMs: number;
+  #closed = false;
+
+  private constructor(options: PoolOptions) {
+    const { filename, execArgv } = workerFile('./worker.js', import.meta.url);
+    const init: WorkerInit = {
+      modelPath: options.modelPath,
+      dtype: options.dtype,
+      threads: options.threads,
+    };
+    this.#timeoutMs = options.taskTimeoutMs;
+    this.#piscina = new Piscina({
+      filename,
+      execArgv,
+      workerData: init,
+      minThreads: options.workers,
+      maxThreads: options.workers,
+      // Loading a model takes seconds: keep workers alive between batches.
+      idleTimeout: Number.POSITIVE_INFINITY,
+      // Abortable tasks never share a worker anyway; one batch per worker keeps memory predictable.
+      concurrentTasksPerWorker: 1,
+      closeTimeout: options.taskTimeoutMs,
+    });
+  }
+
+  /** Starts the workers and waits until each has loaded its model (or failed to). */
+  static async start(options: PoolOptions): Promise<TranslationPool> {
+    const pool = new TranslationPool(options);
+    try {
+      await Promise.all(Array.from({ length: options.workers }, () => pool.#run({ kind: 'ping' })));
+    } catch (error) {
+      await pool.destroy();
+      throw error;
+    }
+    return pool;
+  }
+
+  get workers(): number {
+    return this.#piscina.threads.length;
+  }
+
+  /** The live worker threads (tests use this to kill one mid-batch). */
+  get threads(): readonly import('node:worker_threads').Worker[] {
+    return this.#piscina.threads;
+  }
+
+  translate(request: Omit<TranslateRequest, 'kind'>): Promise<BatchResult> {
+    return this.#run({ kind: 'translate', ...request });
+  }
+
+  async #run(request: WorkerRequest): Promise<BatchResult> {
+    if (this.#closed) throw new PoolError('closed', 'the translation pool is closed');
+    let reply: TranslateReply;
+    try {
+      reply = (await this.#piscina.run(request, { signal: AbortSignal.timeout(this.#timeoutMs) })) as TranslateReply;
+    } catch (error) {
+      if (this.#closed) throw new PoolError('closed', 'the translation pool is closed', { cause: error });
+      const timedOut = error instanceof Error && (error.name === 'AbortError' || /abort/i.test(error.message));
+      throw timedOut
+        ? new PoolError('timeout', `a translation batch ran past ${this.#timeoutMs} ms; its worker was replaced`, { cause: error })
+        : new PoolError('crashed', `a translation worker stopped: ${describe(error)}`, { cause: error });
+    }
+    if (!reply.ok) {
+      throw new PoolError(reply.error.kind, reply.error.kind === 'load'
+        ? `the model could not be loaded: ${reply.error.message}`
+        : `translation failed: ${reply.error.message}`);
+    }
+    return { translations: reply.translations, generatedTokens: reply.generatedTokens };
+  }
+
+  /** Lets running batches finish, then stops the workers. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#piscina.close();
+  }
+
+  /** Stops the workers now; running batches are rejected. */
+  async destroy(): Promise<void> {
+    this.#closed = true;
+    await this.#piscina.destroy();
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,48 @@
+/**
+ * Messages between the main thread and the translation workers, typed in one place and
+ * imported by both sides. Errors cross `postMessage` as plain data, so the worker reports a
+ * load failure as a value and the main side rebuilds a typed error from it.
+ */
+
+export type ModelDtype = 'fp32' | 'q8';
+
+/** Everything a worker needs to load its model, sent once as piscina's workerData. */
+export interface WorkerInit {
+  /** Absolute path of the model folder (config.json, tokenizer.json, onnx/). */
+  modelPath: string;
+  dtype: ModelDtype;
+  /** ONNX Runtime intra-op threads for this worker's sessions. */
+  threads: number;
+}
+
+/** Decoding settings shared by every batch of a run. */
+export interface DecodeSettings {
+  /** 1 = greedy. */
+  beams: number;
+  /** max_new_tokens = ceil(factor * source tokens) + margin: tied to the source so a loop stops. */
+  maxNewTokensFactor: number;
+  maxNewTokensMargin: number;
+  /** Forbids any n-gram of this size from appearing twice (guards opus-mt's repetition loops). */
+  noRepeatNgramSize: number;
+  repetitionPenalty: number;
+  /** For benchmarks: generate exactly max_new_tokens (EOS suppressed until then). */
+  forceLength?: boolean;
+}
+
+export interface TranslateRequest {
+  kind: 'translate';
+  texts: string[];
+  /** Longest source in tokens; sets max_new_tokens for the batch. */
+  maxSourceTokens: number;
+  decode: DecodeSettings;
+}
+
+export interface PingRequest {
+  kind: 'ping';
+}
+
+export type WorkerRequest = TranslateRequest | PingRequest;
+
+export type TranslateReply =
+  | { ok: true; translations: string[]; generatedTokens: number }
+  | { ok: false; error: { kind: 'load' | 'translate'; message: string } };

@@ -1,0 +1,41 @@
+/**
+ * A translation worker thread: loads one model (tokenizer + encoder/decoder sessions) once, then
+ * translates batches. Each thread has its own copy of transformers.js' `env`.
+ */
+import { AutoModelForSeq2SeqLM, AutoTokenizer, env } from '@huggingface/transformers';
+import { workerData } from 'piscina';
+import { generateBatch, maxNewTokensFor } from './generate.js';
+import type { TranslateReply, WorkerInit, WorkerRequest } from './protocol.js';
+
+const init = workerData as WorkerInit;
+
+async function load() {
+  // The model folder was resolved (and downloaded if needed) on the main thread: never reach out.
+  env.allowRemoteModels = false;
+  const session_options = { intraOpNumThreads: init.threads, interOpNumThreads: 1 };
+  const [model, tokenizer] = await Promise.all([
+    AutoModelForSeq2SeqLM.from_pretrained(init.modelPath, { dtype: init.dtype, session_options, local_files_only: true }),
+    AutoTokenizer.from_pretrained(init.modelPath, { local_files_only: true }),
+  ]);
+  return { model, tokenizer };
+}
+
+// Started at import so the model loads while the pool spins up; a failure is kept and reported
+// with every request instead of crashing the thread, which would make the pool respawn it forever.
+const loading = load().then(
+  (loaded) => ({ ok: true as const, ...loaded }),
+  (error: unknown) => ({ ok: false as const, message: error instanceof Error ? error.message : String(error) }),
+);
+
+export default async function handle(request: WorkerRequest): Promise<TranslateReply> {
+  const loaded = await loading;
+  if (!loaded.ok) return { ok: false, error: { kind: 'load', message: loaded.message } };
+  if (request.kind === 'ping') return { ok: true, translations: [], generatedTokens: 0 };
+  const maxNewTokens = maxNewTokensFor(request.maxSourceTokens, request.decode);
+  try {
+    const batch = await generateBatch(loaded.model, loaded.tokenizer, request.texts, maxNewTokens, request.decode);
+    return { ok: true, ...batch };
+  } catch (error) {
+    return { ok: false, error: { kind: 'translate', message: error instanceof Error ? error.message : String(error) } };
+  }
+}
