@@ -1,4 +1,5 @@
 import { AutoTokenizer } from '@huggingface/transformers';
+import { configureTransformers } from './transformers-env.js';
 
 /** Counts model tokens of a text, without the end-of-sentence token. */
 export interface TokenCounter {
@@ -32,6 +33,7 @@ export function wordTokenCounter(encodeWord: (word: string) => number, memoLimit
 
 /** Loads the model's tokenizer on this thread for counting (no model weights). */
 export async function loadTokenCounter(modelPath: string): Promise<TokenCounter> {
+  configureTransformers();
   const tokenizer = await AutoTokenizer.from_pretrained(modelPath, { local_files_only: true });
   return wordTokenCounter((word) => tokenizer.encode(word, { add_special_tokens: false }).length);
 }

@@ -2,16 +2,16 @@
  * A translation worker thread: loads one model (tokenizer + encoder/decoder sessions) once, then
  * translates batches. Each thread has its own copy of transformers.js' `env`.
  */
-import { AutoModelForSeq2SeqLM, AutoTokenizer, env } from '@huggingface/transformers';
+import { AutoModelForSeq2SeqLM, AutoTokenizer } from '@huggingface/transformers';
 import { workerData } from 'piscina';
 import { generateBatch, maxNewTokensFor } from './generate.js';
 import type { TranslateReply, WorkerInit, WorkerRequest } from './protocol.js';
+import { configureTransformers } from './transformers-env.js';
 
 const init = workerData as WorkerInit;
 
 async function load() {
-  // The model folder was resolved (and downloaded if needed) on the main thread: never reach out.
-  env.allowRemoteModels = false;
+  configureTransformers();
   const session_options = { intraOpNumThreads: init.threads, interOpNumThreads: 1 };
   const [model, tokenizer] = await Promise.all([
     AutoModelForSeq2SeqLM.from_pretrained(init.modelPath, { dtype: init.dtype, session_options, local_files_only: true }),
