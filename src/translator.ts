@@ -78,6 +78,7 @@ export class Translator {
     paragraphs: AsyncIterable<SourceParagraph> | Iterable<SourceParagraph>,
     call: TranslateCallOptions = {},
   ): AsyncGenerator<AlignedParagraph> {
+    const { memory, isFrench, skipNonFrench, onProgress, signal } = call;
     const scheduler = new Scheduler({
       translator: this.#pool,
       counter: this.#counter,
@@ -85,7 +86,11 @@ export class Translator {
       batchSize: this.options.batchSize,
       tokenBudget: this.options.tokenBudget,
       maxAttempts: this.options.maxAttempts,
-      ...call,
+      memory,
+      isFrench,
+      skipNonFrench,
+      onProgress,
+      signal,
     });
     return scheduler.translate(paragraphs);
   }

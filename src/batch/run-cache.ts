@@ -1,0 +1,37 @@
+/**
+ * The translation memory as the batch job uses it: bound to one model, dtype and decoding setup,
+ * so a lookup is by source sentence alone. Opening it fingerprints the model files.
+ */
+import { createKeyContext, fingerprintModelFiles, TranslationMemory } from '../cache/index.js';
+import type { SentenceMemory } from '../translate/scheduler.js';
+import type { Translator } from '../translator.js';
+import type { DoneRecords } from './translate-files.js';
+
+export interface RunCache {
+  memory: SentenceMemory;
+  done: DoneRecords;
+  close(): void;
+}
+
+export async function openRunCache(file: string, translator: Translator): Promise<RunCache> {
+  const { model, dtype, decode, tokenBudget } = translator.options;
+  const keyContext = createKeyContext({
+    model,
+    modelFingerprint: await fingerprintModelFiles(translator.modelPath),
+    dtype,
+    // The budget decides how long sentences are cut, hence what a stored piece is.
+    decoding: { ...decode, tokenBudget },
+  });
+  const store = TranslationMemory.open(file);
+  return {
+    memory: {
+      getMany: (sources) => store.getMany(keyContext, sources),
+      putMany: (entries) => store.putMany(keyContext, entries),
+    },
+    done: {
+      isUpToDate: (relPath, sourceSha256, formats) => store.isUpToDate({ relPath, sourceSha256, keyContext, formats }),
+      markDone: (relPath, sourceSha256, formats, outputs) => store.markDone({ relPath, sourceSha256, keyContext, formats }, outputs),
+    },
+    close: () => store.close(),
+  };
+}
