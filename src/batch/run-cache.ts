@@ -3,8 +3,8 @@
  * so a lookup is by source sentence alone. Opening it fingerprints the model files.
  */
 import { createKeyContext, fingerprintModelFiles, TranslationMemory } from '../cache/index.js';
+import type { ResolvedTranslatorOptions } from '../config.js';
 import type { SentenceMemory } from '../translate/scheduler.js';
-import type { Translator } from '../translator.js';
 import type { DoneRecords } from './translate-files.js';
 
 export interface RunCache {
@@ -13,11 +13,11 @@ export interface RunCache {
   close(): void;
 }
 
-export async function openRunCache(file: string, translator: Translator): Promise<RunCache> {
-  const { model, dtype, decode, tokenBudget } = translator.options;
+export async function openRunCache(file: string, modelPath: string, options: ResolvedTranslatorOptions): Promise<RunCache> {
+  const { model, dtype, decode, tokenBudget } = options;
   const keyContext = createKeyContext({
     model,
-    modelFingerprint: await fingerprintModelFiles(translator.modelPath),
+    modelFingerprint: await fingerprintModelFiles(modelPath),
     dtype,
     // The budget decides how long sentences are cut, hence what a stored piece is.
     decoding: { ...decode, tokenBudget },

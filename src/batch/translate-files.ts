@@ -35,7 +35,13 @@ export interface DoneRecords {
 }
 
 export interface TranslateFilesOptions extends Omit<TranslateCallOptions, 'signal'> {
-  translator: Translator;
+  /**
+   * The translator, or a function that creates it: then it is created only when a file needs
+   * translating (a rerun with every output up to date never loads the model). The caller closes it.
+   */
+  translator: Translator | (() => Promise<Translator>);
+  /** Model name written in output headers. */
+  model: string;
   inputs: readonly InputSource[];
   formats: readonly OutputFormat[];
   /** Output folder; outputs mirror the inputs' relative paths. Without it, stdout gets the text. */
@@ -55,10 +61,12 @@ export interface TranslateFilesOptions extends Omit<TranslateCallOptions, 'signa
 
 export async function translateFiles(options: TranslateFilesOptions): Promise<FileOutcome[]> {
   const outcomes: FileOutcome[] = [];
+  let translator: Promise<Translator> | undefined;
+  const getTranslator = () => (translator ??= Promise.resolve(typeof options.translator === 'function' ? options.translator() : options.translator));
   for (const input of options.inputs) {
     const outcome = options.signal?.aborted
       ? emptyOutcome(input, 'interrupted')
-      : await translateOne(input, options);
+      : await translateOne(input, options, getTranslator);
     outcomes.push(outcome);
     options.onFile?.(outcome);
   }
@@ -69,8 +77,8 @@ function emptyOutcome(input: InputSource, status: FileStatus, error?: Error): Fi
   return { input, status, outputs: [], paragraphs: 0, words: 0, failedSentences: 0, ...(error ? { error } : {}) };
 }
 
-async function translateOne(input: InputSource, options: TranslateFilesOptions): Promise<FileOutcome> {
-  const { translator, formats, outDir, done } = options;
+async function translateOne(input: InputSource, options: TranslateFilesOptions, getTranslator: () => Promise<Translator>): Promise<FileOutcome> {
+  const { formats, outDir, done } = options;
   let sourceSha256: string | undefined;
   const opened: OutputFile[] = [];
   try {
@@ -78,9 +86,10 @@ async function translateOne(input: InputSource, options: TranslateFilesOptions):
       sourceSha256 = await sha256File(input.path, input.name);
       if (!options.force && done.isUpToDate(input.relPath, sourceSha256, formats)) return emptyOutcome(input, 'skipped');
     }
+    const translator = await getTranslator();
     const sink = await openSinks(input, options, opened);
     const outcome = emptyOutcome(input, 'done');
-    const meta = resolveWriteMeta({ file: input.name, model: translator.options.model }, options.write);
+    const meta = resolveWriteMeta({ file: input.name, model: options.model }, options.write);
     await sink.write(formats.map((format) => writers[format].header(meta)));
     const paragraphs = translator.translateParagraphs(sourceParagraphs(input, options), options);
     for await (const paragraph of paragraphs) {

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import { DEFAULTS } from '../config.js';
+import { DEFAULTS, resolveTranslatorOptions } from '../config.js';
 import { UsageError } from '../errors.js';
 import { translateFiles, type FileOutcome } from '../batch/translate-files.js';
 import { discoverInputs, parseExtensions, parseShard, DEFAULT_EXTENSIONS } from '../read/discover.js';
@@ -111,13 +111,8 @@ export async function translateHandler(args: TranslateArgs, io: CliIo): Promise<
     onProgress: args.quiet ? undefined : createProgressReporter(io.stderr),
   });
 
-  const controller = new AbortController();
-  const onSignal = () => controller.abort(new Error('interrupted'));
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  const translator = await Translator.create({
+  const settings = resolveTranslatorOptions({
     model: args.model,
-    modelPath: model.folder,
     dtype: args.dtype,
     workers: args.workers,
     threads: args.threads,
@@ -126,12 +121,18 @@ export async function translateHandler(args: TranslateArgs, io: CliIo): Promise<
     taskTimeoutMs: Math.round(args.timeout * 1000),
   });
   const cacheFile = args.cache === false ? undefined : typeof args.cache === 'string' ? path.resolve(io.cwd, args.cache) : outDir && defaultCachePath(outDir);
-  const cache = cacheFile === undefined ? undefined : await openRunCache(cacheFile, translator);
+  const cache = cacheFile === undefined ? undefined : await openRunCache(cacheFile, model.folder, settings);
+  const controller = new AbortController();
+  const onSignal = () => controller.abort(new Error('interrupted'));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let translator: Translator | undefined;
   let outcomes: FileOutcome[] = [];
   try {
     reporter.start(discovery.inputs);
     outcomes = await translateFiles({
-      translator,
+      translator: async () => (translator = await Translator.create({ ...settings, modelPath: model.folder })),
+      model: args.model,
       inputs: discovery.inputs,
       formats,
       outDir,
@@ -152,7 +153,7 @@ export async function translateHandler(args: TranslateArgs, io: CliIo): Promise<
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     cache?.close();
-    await translator.close();
+    await translator?.close();
     reporter.finish(outcomes);
   }
   if (controller.signal.aborted) return ExitCode.interrupted;

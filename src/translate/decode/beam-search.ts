@@ -57,7 +57,7 @@ export interface StepDecoder {
 export interface Hypothesis {
   /** Generated tokens, decoder start token excluded, EOS included when the output ended with it. */
   readonly tokens: readonly number[];
-  /** sum_logprobs / tokens.length ** lengthPenalty (for greedy search, the same formula). */
+  /** sum_logprobs / tokens.length ** lengthPenalty (greedy search: the same, or NaN without `outputScores`). */
   readonly score: number;
   /** Sum of the (processed) log-probabilities of `tokens`. */
   readonly sumLogprobs: number;
@@ -186,7 +186,7 @@ export async function beamSearch(
             maxNewTokens: s.maxNewTokens,
           });
           // LogitNormalization: log_softmax again over the processed log-probs.
-          if (config.renormalizeLogits) zero = logSumExp(logits, from, vocab);
+          if (config.renormalizeLogits) zero = processors.renormalizer(logits, from, vocab, zero);
         }
         offerRow(heap, logits, from, vocab, beam.sumLogprobs - zero, b * vocab);
       }
@@ -271,8 +271,8 @@ function finalize(s: SentenceState): SentenceResult {
 /**
  * Greedy search, as transformers.js' and the Python library's: processors on the raw logits,
  * then the first largest. A sentence leaves the batch at its first EOS or at its maximum length.
- * Its score is the sum of the log-probabilities of the chosen tokens after the processors,
- * normalized with the length penalty like a beam hypothesis.
+ * With `outputScores`, its score is the sum of the log-probabilities of the chosen tokens after
+ * the processors, normalized with the length penalty like a beam hypothesis; otherwise NaN.
  */
 export async function greedySearch(
   decoder: StepDecoder,
@@ -323,7 +323,7 @@ export async function greedySearch(
         processors.apply(logits, from, vocab, 0, { sequence: beam.sequence, generated, maxNewTokens: s.maxNewTokens });
       }
       const token = argmax(logits, from, vocab);
-      const logprob = logits[from + token] - logSumExp(logits, from, vocab);
+      const logprob = config.outputScores ? logits[from + token] - logSumExp(logits, from, vocab) : Number.NaN;
       s.beams = [{ sequence: [...beam.sequence, token], sumLogprobs: beam.sumLogprobs + logprob }];
       if (eos.has(token) || generated + 1 >= s.maxNewTokens) finish(s);
       else {

@@ -15,6 +15,7 @@
  * `input_ids` for an encoder-decoder model), and `generated` the number of tokens after it.
  */
 import type { SearchConfig } from './options.js';
+import { logSumExp } from './top-k.js';
 
 export interface ProcessorContext {
   /** Decoder input so far, decoder start token first. */
@@ -31,6 +32,10 @@ export class LogitsProcessors {
   readonly #staticBans: readonly number[];
   /** Longer bad words: the last token is banned right after the others. */
   readonly #sequenceBans: readonly (readonly number[])[];
+  /** Entries changed by the last `apply` (token -> value before), for `renormalizer`. */
+  readonly #changed = new Map<number, number>();
+  /** The last `apply` rewrote the whole row (forced EOS). */
+  #rewritten = false;
 
   constructor(config: SearchConfig) {
     this.#config = config;
@@ -45,16 +50,40 @@ export class LogitsProcessors {
   /** Applies every enabled processor to `row[from .. from + vocab)`, in the Python library's order. */
   apply(row: Float32Array, from: number, vocab: number, zero: number, ctx: ProcessorContext): void {
     const c = this.#config;
+    this.#changed.clear();
+    this.#rewritten = false;
     if (c.repetitionPenalty !== 1) this.#repetitionPenalty(row, from, zero, ctx);
     if (c.noRepeatNgramSize > 0) this.#noRepeatNgram(row, from, ctx);
     this.#badWords(row, from, ctx);
     // min_new_tokens: EOS is banned while fewer than `minNewTokens` tokens precede it.
-    if (ctx.generated < c.minNewTokens) for (const eos of c.eosTokenIds) row[from + eos] = -Infinity;
+    if (ctx.generated < c.minNewTokens) for (const eos of c.eosTokenIds) this.#set(row, from, eos, -Infinity);
     // forced_eos_token_id: the last allowed token must be EOS (all else banned, EOS log-prob 0).
     if (c.forcedEosTokenId !== null && ctx.generated === ctx.maxNewTokens - 1) {
       row.fill(-Infinity, from, from + vocab);
       row[from + c.forcedEosTokenId] = zero;
+      this.#rewritten = true;
     }
+  }
+
+  /**
+   * The log-sum-exp of the row after the last `apply`, given `zero`, its value before: the
+   * renormalizer of the Python library's LogitNormalization (log_softmax after the processors).
+   * The processors touch a few entries, so the sum is corrected for those instead of recomputed:
+   * lse' = lse + log(1 - sum p_before + sum p_after) over the changed entries. When the
+   * correction removes most of the mass (precision) or the row was rewritten, it is recomputed.
+   */
+  renormalizer(row: Float32Array, from: number, vocab: number, zero: number): number {
+    if (this.#rewritten) return logSumExp(row, from, vocab);
+    if (this.#changed.size === 0) return zero;
+    let delta = 0;
+    for (const [token, before] of this.#changed) delta += Math.exp(row[from + token] - zero) - Math.exp(before - zero);
+    return delta > -0.5 ? zero + Math.log1p(delta) : logSumExp(row, from, vocab);
+  }
+
+  /** Writes one entry, remembering its first value. */
+  #set(row: Float32Array, from: number, token: number, value: number): void {
+    if (!this.#changed.has(token)) this.#changed.set(token, row[from + token]);
+    row[from + token] = value;
   }
 
   /** Whether `apply` may change anything at this context (lets callers skip renormalization). */
@@ -79,7 +108,7 @@ export class LogitsProcessors {
     for (const token of new Set(ctx.sequence)) {
       const i = from + token;
       const score = row[i] - zero;
-      row[i] = (score < 0 ? score * p : score / p) + zero;
+      this.#set(row, from, token, (score < 0 ? score * p : score / p) + zero);
     }
   }
 
@@ -102,13 +131,13 @@ export class LogitsProcessors {
           break;
         }
       }
-      if (match) row[from + seq[j + n - 1]] = -Infinity;
+      if (match) this.#set(row, from, seq[j + n - 1], -Infinity);
     }
   }
 
   /** bad_words_ids: see `DecodeOptions.badWordsIds`. */
   #badWords(row: Float32Array, from: number, ctx: ProcessorContext): void {
-    for (const token of this.#staticBans) row[from + token] = -Infinity;
+    for (const token of this.#staticBans) this.#set(row, from, token, -Infinity);
     const seq = ctx.sequence;
     for (const bad of this.#sequenceBans) {
       const prefix = bad.length - 1;
@@ -120,7 +149,7 @@ export class LogitsProcessors {
           break;
         }
       }
-      if (match) row[from + bad[prefix]] = -Infinity;
+      if (match) this.#set(row, from, bad[prefix], -Infinity);
     }
   }
 }

@@ -65,6 +65,13 @@ export interface DecodeOptions {
    * @default generation_config.renormalize_logits, else false
    */
   readonly renormalizeLogits?: boolean;
+  /**
+   * Compute scores for greedy search (a log_softmax over the vocabulary per token: on the
+   * full-size model about a quarter of greedy decoding's time). Without it greedy results carry
+   * NaN scores. Beam search always scores.
+   * @default false
+   */
+  readonly outputScores?: boolean;
 }
 
 /** Everything the search needs, filled and checked. */
@@ -79,6 +86,7 @@ export interface SearchConfig {
   readonly badWordsIds: readonly (readonly number[])[];
   readonly forcedEosTokenId: number | null;
   readonly renormalizeLogits: boolean;
+  readonly outputScores: boolean;
   readonly eosTokenIds: readonly number[];
   readonly padTokenId: number;
   readonly decoderStartTokenId: number;
@@ -178,6 +186,8 @@ export function resolveDecodeOptions(
   if (forcedEosTokenId !== null) integer('forcedEosTokenId', forcedEosTokenId, 0);
   const renormalizeLogits = options.renormalizeLogits ?? g.renormalize_logits ?? false;
   if (typeof renormalizeLogits !== 'boolean') fail('renormalizeLogits', 'a boolean', renormalizeLogits);
+  const outputScores = options.outputScores ?? false;
+  if (typeof outputScores !== 'boolean') fail('outputScores', 'a boolean', outputScores);
 
   return Object.freeze({
     numBeams,
@@ -190,6 +200,7 @@ export function resolveDecodeOptions(
     badWordsIds,
     forcedEosTokenId,
     renormalizeLogits,
+    outputScores,
     eosTokenIds,
     padTokenId,
     decoderStartTokenId,

@@ -146,7 +146,7 @@ export function logSumExp(values: Float32Array, from: number, length: number): n
     const x = values[from + j];
     if (x > max) max = x;
   }
-  if (max === -Infinity) return -Infinity;
+  if (max === -Infinity || max === Infinity) return max;
   let sum = 0;
   for (let j = 0; j < length; j++) sum += Math.exp(values[from + j] - max);
   return max + Math.log(sum);
