@@ -7,7 +7,7 @@ import { AutoModelForSeq2SeqLM, AutoTokenizer } from '@huggingface/transformers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlignedDocument } from '../src/document.js';
 import { DEFAULT_DECODE } from '../src/config.js';
-import { generateBatch } from '../src/translate/generate.js';
+import { generateBatch, searchConfig } from '../src/translate/generate.js';
 import type { SentenceMemory } from '../src/translate/scheduler.js';
 import { Translator } from '../src/translator.js';
 import { TINY_MODEL_DIR } from './helpers/models.js';
@@ -51,14 +51,14 @@ describe('Translator on the tiny generated model', () => {
     expect(a.paragraphs.flatMap((p) => p.pairs).every((pair) => pair.target.length > 0 && !pair.flags.includes('failed'))).toBe(true);
   });
 
-  it('matches transformers.js generate called sentence by sentence on the main thread', async () => {
+  it('matches the same decoding run sentence by sentence on the main thread', async () => {
     const doc = await pooled.translateText(ARTICLE);
     const model = await AutoModelForSeq2SeqLM.from_pretrained(TINY_MODEL_DIR, { dtype: 'fp32', local_files_only: true });
     const tokenizer = await AutoTokenizer.from_pretrained(TINY_MODEL_DIR, { local_files_only: true });
     try {
       for (const pair of doc.paragraphs.flatMap((p) => p.pairs).filter((pair) => !pair.flags.includes('verbatim'))) {
-        const { translations } = await generateBatch(model, tokenizer, [pair.source], 12, { ...DEFAULT_DECODE, ...decode });
-        expect(pair.target).toBe(translations[0].trim());
+        const { translations } = await generateBatch(model, tokenizer, [pair.source], searchConfig(model, { ...DEFAULT_DECODE, ...decode }));
+        expect(pair.target).toBe(translations[0]);
       }
     } finally {
       await model.dispose();

@@ -1,46 +1,44 @@
-import type { PreTrainedModel, PreTrainedTokenizer, Tensor } from '@huggingface/transformers';
+/**
+ * One batch through the model, as the worker runs it: fr2en's decoding settings mapped onto the
+ * decode module (greedy or beam search over transformers.js' sessions). Limits are per sentence,
+ * so a sentence's translation does not depend on which sentences share its batch.
+ */
+import type { PreTrainedModel, PreTrainedTokenizer } from '@huggingface/transformers';
+import { decodeBatch, searchConfigFor, type SearchConfig } from './decode/index.js';
 import type { DecodeSettings } from './protocol.js';
 
 export interface GeneratedBatch {
   translations: string[];
-  /** Target tokens produced, not counting padding or the decoder start token. */
+  /** Target tokens produced, not counting the decoder start token. */
   generatedTokens: number;
 }
 
-/** The token limit for a batch whose longest source has `sourceTokens` tokens. */
-export function maxNewTokensFor(sourceTokens: number, decode: DecodeSettings): number {
-  return Math.min(512, Math.ceil(sourceTokens * decode.maxNewTokensFactor) + decode.maxNewTokensMargin);
+/** Most new tokens for a sentence of `sourceTokens` tokens: tied to the source, so a loop stops. */
+export function maxNewTokensFor(sourceTokens: number, decode: DecodeSettings, modelLimit: number): number {
+  return Math.max(1, Math.min(modelLimit, Math.ceil(sourceTokens * decode.maxNewTokensFactor) + decode.maxNewTokensMargin));
 }
 
-/**
- * Translates one batch with transformers.js' own `generate` (greedy decoding).
- * The tokenizer pads the batch; Marian's attention masks make each row's output independent
- * of its neighbours, so batching changes speed, not results.
- */
+export function searchConfig(model: PreTrainedModel, decode: DecodeSettings): SearchConfig {
+  // The model's own limit (max_length - 1 new tokens) stays the ceiling.
+  const modelLimit = searchConfigFor(model, { numBeams: 1 }).maxNewTokens as number;
+  return searchConfigFor(model, {
+    numBeams: decode.beams,
+    maxNewTokens: (sourceTokens) => maxNewTokensFor(sourceTokens, decode, modelLimit),
+    noRepeatNgramSize: decode.noRepeatNgramSize,
+    repetitionPenalty: decode.repetitionPenalty,
+    forceLength: decode.forceLength ?? false,
+  });
+}
+
 export async function generateBatch(
   model: PreTrainedModel,
   tokenizer: PreTrainedTokenizer,
   texts: string[],
-  maxNewTokens: number,
-  decode: DecodeSettings,
+  config: SearchConfig,
 ): Promise<GeneratedBatch> {
-  // Truncation stays off: the token-budget stage already cut every text below the model's limit,
-  // and a silent cut here would drop words.
-  const inputs = tokenizer(texts, { padding: true, truncation: false });
-  const output = (await model.generate({
-    ...inputs,
-    max_new_tokens: maxNewTokens,
-    ...(decode.forceLength ? { min_new_tokens: maxNewTokens } : {}),
-    num_beams: 1,
-    do_sample: false,
-    no_repeat_ngram_size: decode.noRepeatNgramSize,
-    repetition_penalty: decode.repetitionPenalty,
-  })) as Tensor;
-  const padId = (model.config as unknown as { pad_token_id: number }).pad_token_id;
-  const ids = output.tolist() as bigint[][];
-  // Column 0 is the decoder start token (= pad for Marian); count the rest that are not padding.
-  let generatedTokens = 0;
-  for (const row of ids) for (let i = 1; i < row.length; i++) if (Number(row[i]) !== padId) generatedTokens++;
-  const translations = tokenizer.batch_decode(output, { skip_special_tokens: true });
-  return { translations, generatedTokens };
+  const results = await decodeBatch(model, tokenizer, texts, config);
+  return {
+    translations: results.map((result) => result.text.trim()),
+    generatedTokens: results.reduce((sum, result) => sum + result.tokens.length, 0),
+  };
 }

@@ -32,8 +32,6 @@ export interface DecodeSettings {
 export interface TranslateRequest {
   kind: 'translate';
   texts: string[];
-  /** Longest source in tokens; sets max_new_tokens for the batch. */
-  maxSourceTokens: number;
   decode: DecodeSettings;
 }
 

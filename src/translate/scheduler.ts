@@ -137,7 +137,7 @@ export class Scheduler {
         this.#queue.add(
           async () => {
             this.#throwIfAborted();
-            const results = await this.#runBatch(batch.map((item) => item.text), batch[0].tokens);
+            const results = await this.#runBatch(batch.map((item) => item.text));
             batch.forEach((item, i) => outcomes.set(item.text, results[i]));
           },
           // p-queue runs higher priorities first: earlier windows before later ones.
@@ -153,11 +153,11 @@ export class Scheduler {
    * time so one poisonous sentence cannot sink its neighbours. Never loses a text: what still
    * fails comes back as its source, flagged.
    */
-  async #runBatch(texts: string[], maxSourceTokens: number): Promise<Outcome[]> {
+  async #runBatch(texts: string[]): Promise<Outcome[]> {
     const wholeBatchTries = texts.length > 1 ? this.#options.maxAttempts - 1 : this.#options.maxAttempts;
     for (let attempt = 0; attempt < wholeBatchTries; attempt++) {
       try {
-        return await this.#call(texts, maxSourceTokens);
+        return await this.#call(texts);
       } catch (error) {
         throwIfFatal(error);
       }
@@ -166,7 +166,7 @@ export class Scheduler {
     const outcomes: Outcome[] = [];
     for (const text of texts) {
       try {
-        outcomes.push(...(await this.#call([text], this.#options.counter.count(text))));
+        outcomes.push(...(await this.#call([text])));
       } catch (error) {
         throwIfFatal(error);
         outcomes.push(this.#failed(text));
@@ -180,9 +180,9 @@ export class Scheduler {
     return { target: text, failed: true };
   }
 
-  async #call(texts: string[], maxSourceTokens: number): Promise<Outcome[]> {
+  async #call(texts: string[]): Promise<Outcome[]> {
     const { translator, decode, memory } = this.#options;
-    const result = await translator.translate({ texts, maxSourceTokens, decode });
+    const result = await translator.translate({ texts, decode });
     memory?.putMany(texts.map((text, i) => [text, result.translations[i]] as const));
     this.#report({ translated: texts.length, cached: 0, failed: 0, sourceWords: countWords(texts), targetTokens: result.generatedTokens });
     return result.translations.map((target) => ({ target, failed: false }));

@@ -4,7 +4,7 @@
  */
 import { AutoModelForSeq2SeqLM, AutoTokenizer } from '@huggingface/transformers';
 import { workerData } from 'piscina';
-import { generateBatch, maxNewTokensFor } from './generate.js';
+import { generateBatch, searchConfig } from './generate.js';
 import type { TranslateReply, WorkerInit, WorkerRequest } from './protocol.js';
 import { configureTransformers } from './transformers-env.js';
 
@@ -31,9 +31,8 @@ export default async function handle(request: WorkerRequest): Promise<TranslateR
   const loaded = await loading;
   if (!loaded.ok) return { ok: false, error: { kind: 'load', message: loaded.message } };
   if (request.kind === 'ping') return { ok: true, translations: [], generatedTokens: 0 };
-  const maxNewTokens = maxNewTokensFor(request.maxSourceTokens, request.decode);
   try {
-    const batch = await generateBatch(loaded.model, loaded.tokenizer, request.texts, maxNewTokens, request.decode);
+    const batch = await generateBatch(loaded.model, loaded.tokenizer, request.texts, searchConfig(loaded.model, request.decode));
     return { ok: true, ...batch };
   } catch (error) {
     return { ok: false, error: { kind: 'translate', message: error instanceof Error ? error.message : String(error) } };

@@ -55,8 +55,9 @@ export class LogitsProcessors {
     if (c.repetitionPenalty !== 1) this.#repetitionPenalty(row, from, zero, ctx);
     if (c.noRepeatNgramSize > 0) this.#noRepeatNgram(row, from, ctx);
     this.#badWords(row, from, ctx);
-    // min_new_tokens: EOS is banned while fewer than `minNewTokens` tokens precede it.
-    if (ctx.generated < c.minNewTokens) for (const eos of c.eosTokenIds) this.#set(row, from, eos, -Infinity);
+    // min_new_tokens: EOS is banned while fewer than `minNewTokens` tokens precede it;
+    // forceLength bans it until the last allowed token.
+    if (ctx.generated < c.minNewTokens || (c.forceLength && ctx.generated < ctx.maxNewTokens - 1)) for (const eos of c.eosTokenIds) this.#set(row, from, eos, -Infinity);
     // forced_eos_token_id: the last allowed token must be EOS (all else banned, EOS log-prob 0).
     if (c.forcedEosTokenId !== null && ctx.generated === ctx.maxNewTokens - 1) {
       row.fill(-Infinity, from, from + vocab);
@@ -95,6 +96,7 @@ export class LogitsProcessors {
       this.#staticBans.length > 0 ||
       this.#sequenceBans.length > 0 ||
       c.minNewTokens > 0 ||
+      c.forceLength ||
       c.forcedEosTokenId !== null
     );
   }

@@ -103,7 +103,6 @@ export class MarianStepDecoder implements StepDecoder {
   readonly vocabSize: number;
   readonly #decoder: OrtSessionLike;
   readonly #dims: ModelDims;
-  readonly #pastNames: readonly string[];
   /** Sentence of each current row: encoder-side tensors follow it. */
   #rowSentence: Int32Array;
   #encoderHidden: OrtTensorLike;
@@ -115,7 +114,6 @@ export class MarianStepDecoder implements StepDecoder {
     this.#decoder = decoder;
     this.#dims = dims;
     this.vocabSize = dims.vocabSize;
-    this.#pastNames = decoder.inputNames.filter((n) => n.startsWith('past_key_values.'));
     this.#rowSentence = Int32Array.from({ length: batch }, (_, i) => i);
     this.#encoderHidden = hidden;
     this.#encoderMask = mask;
@@ -217,10 +215,5 @@ export class MarianStepDecoder implements StepDecoder {
       ? meta.shape.map((d) => (typeof d === 'number' ? d : d === 'batch_size' ? rows : 0))
       : [rows, this.#dims.decoderHeads, 0, this.#dims.headDim];
     return ortTensor('float32', new Float32Array(0), shape);
-  }
-
-  /** Names of the past inputs (for tests). */
-  get pastNames(): readonly string[] {
-    return this.#pastNames;
   }
 }

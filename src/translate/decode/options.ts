@@ -34,6 +34,11 @@ export interface DecodeOptions {
    */
   readonly minNewTokens?: number;
   /**
+   * Generate exactly `maxNewTokens` tokens for every sentence: EOS is banned until the last one
+   * (benchmarks, where every configuration must do the same work). @default false
+   */
+  readonly forceLength?: boolean;
+  /**
    * Exponent on the generated length: score = sum_logprobs / generated_len ** lengthPenalty.
    * > 0 favours longer output, < 0 shorter. Beam search only.
    * @default generation_config.length_penalty, else 1
@@ -79,6 +84,7 @@ export interface SearchConfig {
   readonly numBeams: number;
   readonly maxNewTokens: number | ((sourceTokens: number) => number);
   readonly minNewTokens: number;
+  readonly forceLength: boolean;
   readonly lengthPenalty: number;
   readonly earlyStopping: EarlyStopping;
   readonly noRepeatNgramSize: number;
@@ -161,6 +167,8 @@ export function resolveDecodeOptions(
   const defaultMin = g.min_new_tokens ?? Math.max(0, (g.min_length ?? 0) - 1);
   const minNewTokens = integer('minNewTokens', options.minNewTokens ?? defaultMin, 0);
 
+  const forceLength = options.forceLength ?? false;
+  if (typeof forceLength !== 'boolean') fail('forceLength', 'a boolean', forceLength);
   const lengthPenalty = finite('lengthPenalty', options.lengthPenalty ?? g.length_penalty ?? 1);
   const earlyStopping = options.earlyStopping ?? g.early_stopping ?? false;
   if (earlyStopping !== true && earlyStopping !== false && earlyStopping !== 'never') {
@@ -193,6 +201,7 @@ export function resolveDecodeOptions(
     numBeams,
     maxNewTokens,
     minNewTokens,
+    forceLength,
     lengthPenalty,
     earlyStopping,
     noRepeatNgramSize,
