@@ -3,12 +3,14 @@
  * Translator and written in every requested format, atomically. A file that fails is reported
  * and the batch goes on; a file is either written completely or not at all.
  */
+import path from 'node:path';
 import type { AlignedParagraph, SourceParagraph } from '../document.js';
 import { Fr2enError, PoolError } from '../errors.js';
 import type { InputSource } from '../read/discover.js';
 import type { ResolvedEncoding } from '../read/decode.js';
 import { readParagraphChunks, sha256File } from '../read/stream.js';
 import { segmentDocument } from '../segment/index.js';
+import { safeOutputPath } from '../read/safe-path.js';
 import type { TranslateCallOptions, Translator } from '../translator.js';
 import { openOutput, outputPath, resolveWriteMeta, writers, type OutputFile, type OutputFormat, type WriteOptions } from '../write/index.js';
 
@@ -34,12 +36,15 @@ export interface DoneRecords {
   markDone(relPath: string, sourceSha256: string, formats: readonly OutputFormat[], outputs: readonly string[]): void;
 }
 
+/** The part of a Translator the batch job uses. */
+export type ParagraphTranslator = Pick<Translator, 'translateParagraphs'>;
+
 export interface TranslateFilesOptions extends Omit<TranslateCallOptions, 'signal'> {
   /**
    * The translator, or a function that creates it: then it is created only when a file needs
    * translating (a rerun with every output up to date never loads the model). The caller closes it.
    */
-  translator: Translator | (() => Promise<Translator>);
+  translator: ParagraphTranslator | (() => Promise<ParagraphTranslator>);
   /** Model name written in output headers. */
   model: string;
   inputs: readonly InputSource[];
@@ -61,7 +66,7 @@ export interface TranslateFilesOptions extends Omit<TranslateCallOptions, 'signa
 
 export async function translateFiles(options: TranslateFilesOptions): Promise<FileOutcome[]> {
   const outcomes: FileOutcome[] = [];
-  let translator: Promise<Translator> | undefined;
+  let translator: Promise<ParagraphTranslator> | undefined;
   const getTranslator = () => (translator ??= Promise.resolve(typeof options.translator === 'function' ? options.translator() : options.translator));
   for (const input of options.inputs) {
     const outcome = options.signal?.aborted
@@ -77,7 +82,11 @@ function emptyOutcome(input: InputSource, status: FileStatus, error?: Error): Fi
   return { input, status, outputs: [], paragraphs: 0, words: 0, failedSentences: 0, ...(error ? { error } : {}) };
 }
 
-async function translateOne(input: InputSource, options: TranslateFilesOptions, getTranslator: () => Promise<Translator>): Promise<FileOutcome> {
+async function translateOne(
+  input: InputSource,
+  options: TranslateFilesOptions,
+  getTranslator: () => Promise<ParagraphTranslator>,
+): Promise<FileOutcome> {
   const { formats, outDir, done } = options;
   let sourceSha256: string | undefined;
   const opened: OutputFile[] = [];
@@ -134,7 +143,11 @@ async function openSinks(input: InputSource, options: TranslateFilesOptions, ope
     const stdout = options.stdout ?? process.stdout;
     return { write: async (chunks) => void chunks.forEach((chunk) => stdout.write(chunk)) };
   }
-  for (const format of formats) opened.push(await openOutput(outputPath(input.relPath, format, outDir)));
+  for (const format of formats) {
+    // Input names with `..`, absolute paths or links out of the output folder are refused here.
+    const target = safeOutputPath(outDir, path.relative(outDir, outputPath(input.relPath, format, outDir)));
+    opened.push(await openOutput(target));
+  }
   return { write: async (chunks) => void (await Promise.all(chunks.map((chunk, i) => opened[i].write(chunk)))) };
 }
 

@@ -75,7 +75,9 @@ export class TranslationPool {
     if (this.#closed) throw new PoolError('closed', 'the translation pool is closed');
     let reply: TranslateReply;
     try {
-      reply = (await this.#piscina.run(request, { signal: AbortSignal.timeout(this.#timeoutMs) })) as TranslateReply;
+      // Loading a model (the ping's wait) may take far longer than a batch: only batches time out.
+      const signal = request.kind === 'translate' ? AbortSignal.timeout(this.#timeoutMs) : undefined;
+      reply = (await this.#piscina.run(request, { signal })) as TranslateReply;
     } catch (error) {
       if (this.#closed) throw new PoolError('closed', 'the translation pool is closed', { cause: error });
       const timedOut = error instanceof Error && (error.name === 'AbortError' || /abort/i.test(error.message));
