@@ -160,6 +160,8 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
       const sent = body.subarray(0, options.cutAfterBytes);
       res.write(sent, () => {
         // Give the bytes time to leave, then drop the connection as a network failure would.
+        // (A reset may still lose some in flight on a busy machine: the client resumes from what
+        // it actually received.)
         setTimeout(() => res.socket?.destroy(), 20);
       });
       log(server, req, status, sent.length);
