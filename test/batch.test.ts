@@ -19,9 +19,9 @@ async function writeBigFile(file: string, bytes: number): Promise<void> {
     '« Nous avons fait des choix difficiles », a déclaré Mme Dubois. M. Martin a voté contre.\n\n';
   const out = createWriteStream(file);
   for (let written = 0; written < bytes; written += Buffer.byteLength(paragraph)) {
-    if (!out.write(paragraph)) await new Promise((resolve) => out.once('drain', resolve));
+    if (!out.write(paragraph)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   }
-  await new Promise((resolve) => out.end(resolve));
+  await new Promise<void>((resolve) => out.end(() => resolve()));
 }
 
 describe('batch robustness', () => {
