@@ -3,10 +3,11 @@
  * Precedence (highest first): explicit option > environment (CLI only) > DEFAULTS.
  */
 import { UsageError } from './errors.js';
-import type { DecodeSettings, ModelDtype } from './translate/protocol.js';
+import { DEFAULT_DTYPE, DEFAULT_MODEL_ID, MODEL_DTYPES, type ModelDtype } from './models/files.js';
+import type { DecodeSettings } from './translate/protocol.js';
 
-export const DEFAULT_MODEL = 'Xenova/opus-mt-fr-en';
-export const DTYPES = ['q8', 'fp32'] as const satisfies readonly ModelDtype[];
+export const DEFAULT_MODEL = DEFAULT_MODEL_ID;
+export const DTYPES: readonly ModelDtype[] = MODEL_DTYPES;
 
 export interface TranslatorOptions {
   /** Hub model id (looked up under modelsDir) or a path to a model folder. @default 'Xenova/opus-mt-fr-en' */
@@ -38,7 +39,7 @@ export type ResolvedTranslatorOptions = Readonly<Required<Omit<TranslatorOptions
 export const DEFAULTS = {
   model: DEFAULT_MODEL,
   modelsDir: 'models',
-  dtype: 'q8',
+  dtype: DEFAULT_DTYPE,
   workers: 1,
   threads: 2,
   batchSize: 16,

@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { AlignedDocument, AlignedParagraph, SourceDocument, SourceParagraph } from './document.js';
 import { resolveTranslatorOptions, type ResolvedTranslatorOptions, type TranslatorOptions } from './config.js';
+import { normalizeNewlines } from './read/decode.js';
 import { segmentDocument } from './segment/index.js';
 import { TranslationPool } from './translate/pool.js';
 import { Scheduler, type ProgressEvent, type SentenceMemory } from './translate/scheduler.js';
@@ -113,8 +114,4 @@ export class Translator {
 export function localModelFolder(model: string, modelsDir: string): string {
   if (existsSync(model) && statSync(model).isDirectory()) return path.resolve(model);
   return path.resolve(modelsDir, model);
-}
-
-export function normalizeNewlines(text: string): string {
-  return text.replace(/\r\n?/g, '\n');
 }

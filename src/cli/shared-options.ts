@@ -1,7 +1,7 @@
 /** Flags shared by `translate` and `models`: which model, where it lives, where it comes from. */
 import type { Argv } from 'yargs';
 import { DEFAULTS, DTYPES } from '../config.js';
-import type { ModelDtype } from '../translate/protocol.js';
+import { resolveModelEnv, type ModelDtype } from '../models/index.js';
 
 export interface ModelArgs {
   model: string;
@@ -17,7 +17,7 @@ export interface HubArgs {
 export function modelOptions<T>(yargs: Argv<T>, env: NodeJS.ProcessEnv): Argv<T & ModelArgs> {
   return yargs.options({
     model: { alias: 'm', type: 'string', default: DEFAULTS.model, describe: 'Hub model id (any MarianMT ONNX export) or a local model folder (./path)' },
-    'models-dir': { type: 'string', default: env.FR2EN_MODELS_DIR ?? DEFAULTS.modelsDir, describe: 'Where models are stored (env FR2EN_MODELS_DIR)' },
+    'models-dir': { type: 'string', default: resolveModelEnv(env).modelsDir ?? DEFAULTS.modelsDir, describe: 'Where models are stored (env FR2EN_MODELS_DIR)' },
     dtype: { type: 'string', choices: DTYPES, default: DEFAULTS.dtype, describe: 'Model weights: q8 (int8, fast, small) or fp32' },
   }) as unknown as Argv<T & ModelArgs>;
 }
@@ -26,13 +26,9 @@ export function hubOptions<T>(yargs: Argv<T>, env: NodeJS.ProcessEnv): Argv<T & 
   return yargs.options({
     offline: {
       type: 'boolean',
-      default: isOfflineEnv(env),
+      default: resolveModelEnv(env).offline,
       describe: 'Never use the network (also FR2EN_OFFLINE=1, HF_HUB_OFFLINE=1, TRANSFORMERS_OFFLINE=1)',
     },
-    'hub-url': { type: 'string', default: env.HF_ENDPOINT, describe: 'Model hub or mirror URL (env HF_ENDPOINT; default https://huggingface.co)' },
+    'hub-url': { type: 'string', default: resolveModelEnv(env).hubUrl, describe: 'Model hub or mirror URL (env HF_ENDPOINT; default https://huggingface.co)' },
   }) as unknown as Argv<T & HubArgs>;
-}
-
-export function isOfflineEnv(env: NodeJS.ProcessEnv): boolean {
-  return ['FR2EN_OFFLINE', 'HF_HUB_OFFLINE', 'TRANSFORMERS_OFFLINE'].some((name) => /^(1|true|yes|on)$/i.test(env[name] ?? ''));
 }

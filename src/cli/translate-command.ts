@@ -10,7 +10,7 @@ import { translateFiles, type FileOutcome } from '../batch/translate-files.js';
 import { discoverInputs, parseExtensions, parseShard, DEFAULT_EXTENSIONS } from '../read/discover.js';
 import { resolveEncoding } from '../read/decode.js';
 import { detectFrench } from '../read/language.js';
-import { ensureModel } from '../models/index.js';
+import { ensureModel, resolveModelEnv } from '../models/index.js';
 import { Translator } from '../translator.js';
 import { OUTPUT_FORMATS, isOutputFormat, MIN_SBS_WIDTH, toolVersion, type OutputFormat } from '../write/index.js';
 import { openRunCache } from '../batch/run-cache.js';
@@ -107,7 +107,7 @@ export async function translateHandler(args: TranslateArgs, io: CliIo): Promise<
     modelsDir: path.resolve(io.cwd, args.modelsDir),
     offline: args.offline,
     hubUrl: args.hubUrl,
-    token: io.env.HF_TOKEN,
+    token: resolveModelEnv(io.env).token,
     onProgress: args.quiet ? undefined : createProgressReporter(io.stderr),
   });
 

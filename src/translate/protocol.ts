@@ -4,7 +4,9 @@
  * load failure as a value and the main side rebuilds a typed error from it.
  */
 
-export type ModelDtype = 'fp32' | 'q8';
+import type { ModelDtype } from '../models/files.js';
+
+export type { ModelDtype };
 
 /** Everything a worker needs to load its model, sent once as piscina's workerData. */
 export interface WorkerInit {
