@@ -55,6 +55,7 @@ export class Translator {
         modelPath,
         dtype: resolved.dtype,
         threads: resolved.threads,
+        streams: resolved.streams,
         workers: resolved.workers,
         taskTimeoutMs: resolved.taskTimeoutMs,
       }),

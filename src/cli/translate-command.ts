@@ -27,6 +27,7 @@ export interface TranslateArgs extends ModelArgs, HubArgs {
   format: string[];
   workers: number;
   threads: number;
+  streams: number;
   batchSize: number;
   beams: number;
   ext: string;
@@ -60,7 +61,8 @@ export function translateBuilder(yargs: Argv, io: CliIo): Argv<TranslateArgs> {
         coerce: (values: string[]) => values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean),
       },
       workers: { type: 'number', default: DEFAULTS.workers, describe: 'Worker threads, each with its own copy of the model' },
-      threads: { type: 'number', default: DEFAULTS.threads, describe: 'ONNX Runtime intra-op threads per worker' },
+      threads: { type: 'number', default: DEFAULTS.threads, describe: 'ONNX Runtime intra-op threads per decode stream' },
+      streams: { type: 'number', default: DEFAULTS.streams, describe: 'Sub-batches each worker decodes at once on its one copy of the model' },
       'batch-size': { type: 'number', default: DEFAULTS.batchSize, describe: 'Sentences per model call (similar lengths are grouped)' },
       beams: { type: 'number', default: DEFAULTS.beams, describe: 'Beam width; 1 decodes greedily' },
       ext: { type: 'string', default: DEFAULT_EXTENSIONS.join(','), describe: 'File extensions to take from folders, comma-separated' },
@@ -116,6 +118,7 @@ export async function translateHandler(args: TranslateArgs, io: CliIo): Promise<
     dtype: args.dtype,
     workers: args.workers,
     threads: args.threads,
+    streams: args.streams,
     batchSize: args.batchSize,
     beams: args.beams,
     taskTimeoutMs: Math.round(args.timeout * 1000),

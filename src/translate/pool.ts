@@ -30,6 +30,7 @@ export class TranslationPool {
       modelPath: options.modelPath,
       dtype: options.dtype,
       threads: options.threads,
+      streams: options.streams,
     };
     this.#timeoutMs = options.taskTimeoutMs;
     this.#piscina = new Piscina({

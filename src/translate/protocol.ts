@@ -15,6 +15,8 @@ export interface WorkerInit {
   dtype: ModelDtype;
   /** ONNX Runtime intra-op threads for this worker's sessions. */
   threads: number;
+  /** Sub-batches decoded at once on the shared sessions (see generateBatch). */
+  streams: number;
 }
 
 /** Decoding settings shared by every batch of a run. */
