@@ -18,14 +18,14 @@ export interface TranslatorOptions {
   dtype?: ModelDtype;
   /** Worker threads, each with its own copy of the model. @default 1 */
   workers?: number;
-  /** ONNX Runtime intra-op threads per decode stream. @default 1 */
+  /** ONNX Runtime intra-op threads per decode stream. @default 2 */
   threads?: number;
   /**
    * Sub-batches each worker decodes at once on its one copy of the model: while one runs in
-   * ONNX Runtime, the worker's JavaScript handles the other. @default 2
+   * ONNX Runtime, the worker's JavaScript handles the other. @default 1
    */
   streams?: number;
-  /** Sentences per model call (split across the streams). @default 32 */
+  /** Sentences per model call (split across the streams). @default 16 */
   batchSize?: number;
   /** Beam width; 1 is greedy. @default 1 */
   beams?: number;
@@ -46,9 +46,9 @@ export const DEFAULTS = {
   modelsDir: 'models',
   dtype: DEFAULT_DTYPE,
   workers: 1,
-  threads: 1,
-  streams: 2,
-  batchSize: 32,
+  threads: 2,
+  streams: 1,
+  batchSize: 16,
   beams: 1,
   tokenBudget: 200,
   taskTimeoutMs: 120_000,

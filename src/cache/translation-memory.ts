@@ -198,8 +198,11 @@ export class TranslationMemory {
       db = new Database(file, { readonly: options.readonly ?? false, timeout: busyTimeout });
       db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeout))}`);
       if (!options.readonly) {
-        // WAL survives in the file: set once, kept by every later connection.
-        db.pragma('journal_mode = WAL');
+        // WAL survives in the file: set once, kept by every later connection. Switching the mode
+        // needs an exclusive lock and SQLite does not call the busy handler for it, so two
+        // processes creating the cache at once retry here instead of failing.
+        const open = db;
+        retryWhileBusy(() => open.pragma('journal_mode = WAL'), busyTimeout);
         // NORMAL in WAL mode cannot corrupt the file; a power cut may lose the last batches.
         db.pragma('synchronous = NORMAL');
         db.transaction(() => {
@@ -306,5 +309,19 @@ export class TranslationMemory {
   /** Closes the file; the instance must not be used afterwards. Idempotent. */
   close(): void {
     if (this.#db.open) this.#db.close();
+  }
+}
+
+/** Runs `action`, retrying for up to `timeoutMs` while SQLite reports the database busy. */
+function retryWhileBusy<T>(action: () => T, timeoutMs: number): T {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return action();
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if ((code !== 'SQLITE_BUSY' && code !== 'SQLITE_LOCKED') || Date.now() >= deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20); // a synchronous 20 ms pause
+    }
   }
 }
