@@ -10,6 +10,7 @@ import { resolveTranslatorOptions, type ResolvedTranslatorOptions, type Translat
 import { normalizeNewlines } from './read/decode.js';
 import { segmentDocument } from './segment/index.js';
 import { TranslationPool } from './translate/pool.js';
+import type { WorkerFaults } from './translate/protocol.js';
 import { Scheduler, type ProgressEvent, type SentenceMemory } from './translate/scheduler.js';
 import { loadTokenCounter, type TokenCounter } from './translate/token-counter.js';
 
@@ -19,6 +20,8 @@ export interface CreateTranslatorOptions extends TranslatorOptions {
    * folder that model management verified or downloaded.
    */
   modelPath?: string;
+  /** @internal Failures injected by tests (see WorkerFaults). */
+  faults?: WorkerFaults;
 }
 
 export interface TranslateCallOptions {
@@ -57,6 +60,7 @@ export class Translator {
         threads: resolved.threads,
         streams: resolved.streams,
         workers: resolved.workers,
+        faults: options.faults,
         taskTimeoutMs: resolved.taskTimeoutMs,
       }),
       loadTokenCounter(modelPath),

@@ -31,6 +31,7 @@ export class TranslationPool {
       dtype: options.dtype,
       threads: options.threads,
       streams: options.streams,
+      ...(options.faults ? { faults: options.faults } : {}),
     };
     this.#timeoutMs = options.taskTimeoutMs;
     this.#piscina = new Piscina({

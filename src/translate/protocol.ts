@@ -17,6 +17,17 @@ export interface WorkerInit {
   threads: number;
   /** Sub-batches decoded at once on the shared sessions (see generateBatch). */
   streams: number;
+  /** For tests only: injected failures. */
+  faults?: WorkerFaults;
+}
+
+/**
+ * Failures a test can inject. `crashOnce`: a one-int SharedArrayBuffer shared by every worker of
+ * the pool (replacements included); the first worker to take a batch while it holds 0 sets it to
+ * 1 and dies of an uncaught error before answering, as a crashing worker would.
+ */
+export interface WorkerFaults {
+  crashOnce?: SharedArrayBuffer;
 }
 
 /** Decoding settings shared by every batch of a run. */

@@ -37,6 +37,14 @@ export default async function handle(request: WorkerRequest): Promise<TranslateR
   const loaded = await loading;
   if (!loaded.ok) return { ok: false, error: { kind: 'load', message: loaded.message } };
   if (request.kind === 'ping') return { ok: true, translations: [], generatedTokens: 0 };
+  if (init.faults?.crashOnce && Atomics.compareExchange(new Int32Array(init.faults.crashOnce), 0, 0, 1) === 0) {
+    // An uncaught error kills this thread with the batch in hand. (It is thrown before any ONNX
+    // Runtime call: onnxruntime-node aborts the whole process if a thread dies mid-run.)
+    setImmediate(() => {
+      throw new Error('injected worker crash');
+    });
+    return new Promise<never>(() => undefined);
+  }
   try {
     const config = searchConfig(loaded.model, request.decode);
     const batch = await generateBatch(loaded.model, loaded.tokenizer, request.texts, config, init.streams);
