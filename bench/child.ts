@@ -1,0 +1,71 @@
+/**
+ * Runs one benchmark configuration in a fresh process, so that its load time and peak RSS are
+ * its own, and writes a RunResult to the file the parent named. Not meant to be run by hand:
+ *
+ *   node --import tsx bench/child.ts '<ChildJob JSON>'
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { PeakRss } from './lib/measure.js';
+import { runCeiling } from './lib/runners/ceiling.js';
+import { runFr2en } from './lib/runners/fr2en.js';
+import type { Measured } from './lib/runners/measured.js';
+import { runNaive } from './lib/runners/naive.js';
+import { runPool } from './lib/runners/pool.js';
+import type { ChildJob, ConfigSpec, RunResult } from './lib/types.js';
+import type { Workload } from './lib/workload.js';
+
+async function run(spec: ConfigSpec, modelDir: string, workload: Workload): Promise<Measured> {
+  switch (spec.kind) {
+    case 'naive':
+      return runNaive(spec, modelDir, workload);
+    case 'fr2en':
+      return runFr2en(spec, modelDir, workload);
+    case 'pool':
+      return runPool(spec, modelDir, workload);
+    case 'ceiling': {
+      const config = JSON.parse(readFileSync(path.join(modelDir, 'config.json'), 'utf8')) as {
+        decoder_layers: number;
+        decoder_attention_heads: number;
+        d_model: number;
+        vocab_size: number;
+        decoder_start_token_id: number;
+      };
+      return runCeiling(spec, modelDir, workload, {
+        layers: config.decoder_layers,
+        heads: config.decoder_attention_heads,
+        headDim: config.d_model / config.decoder_attention_heads,
+        vocab: config.vocab_size,
+        start: BigInt(config.decoder_start_token_id),
+      });
+    }
+  }
+}
+
+const job = JSON.parse(process.argv[2] ?? '') as ChildJob;
+const workload = JSON.parse(readFileSync(job.workloadFile, 'utf8')) as Workload;
+const rss = new PeakRss();
+let result: RunResult;
+try {
+  const measured = await run(job.config.spec, job.modelDir, workload);
+  result = { id: job.config.id, ok: true, ...measured, peakRssMiB: rss.stop() };
+} catch (error) {
+  result = {
+    id: job.config.id,
+    ok: false,
+    error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    loadMs: 0,
+    runMs: 0,
+    pieces: 0,
+    sourceWords: 0,
+    targetTokens: 0,
+    computedTokens: null,
+    threadsUsed: 0,
+    peakRssMiB: rss.stop(),
+    outputHash: null,
+    extra: {},
+  };
+}
+writeFileSync(job.resultFile, `${JSON.stringify(result, null, 2)}\n`);
+// Worker threads or ORT's pools must not keep a finished child alive.
+process.exit(0);

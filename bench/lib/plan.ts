@@ -1,0 +1,80 @@
+/**
+ * The configurations, as data. Ids are stable (`--only` and results.json use them). fr2en rows
+ * give only the options they change; everything else is the Translator's default.
+ */
+import type { BenchConfig } from './types.js';
+
+/** Ids the summary keys are computed from. */
+export const IDS = {
+  naiveFp32: 'naive-fp32',
+  naiveQ8: 'naive-q8',
+  defaults: 'fr2en-defaults',
+  scale4: 'scale-4x',
+  scale16: 'scale-16x',
+  beams4: 'beams-4',
+} as const;
+
+const baseline: BenchConfig[] = [
+  { id: IDS.naiveFp32, label: '(a) naive pipeline fp32, 1 sentence/call', group: 'baseline', spec: { kind: 'naive', dtype: 'fp32' } },
+  { id: IDS.naiveQ8, label: '(b) naive pipeline q8, 1 sentence/call', group: 'baseline', spec: { kind: 'naive', dtype: 'q8' } },
+];
+
+const defaults: BenchConfig = { id: IDS.defaults, label: '(c) fr2en defaults', group: 'defaults', spec: { kind: 'fr2en' } };
+
+function ceiling(id: string, label: string, spec: Partial<Omit<import('./types.js').CeilingConfig, 'kind'>>, batches: number): BenchConfig {
+  return { id, label, group: 'ceiling', spec: { kind: 'ceiling', dtype: 'q8', batch: 32, threads: 2, batches, ...spec } };
+}
+
+const fr2en = (id: string, label: string, spec: Omit<import('./types.js').Fr2enConfig, 'kind'>): BenchConfig => ({
+  id,
+  label: `fr2en ${label}`,
+  group: 'sweep',
+  spec: { kind: 'fr2en', ...spec },
+});
+
+// workers x threads x streams x batch size. Streams are sub-batches a worker decodes at once on one
+// copy of the model (src/translate/generate.ts).
+const sweep: BenchConfig[] = [
+  fr2en('w1-t1-s1-b16', '1 worker, 1 thread, 1 stream, batch 16', { workers: 1, threads: 1, streams: 1, batchSize: 16 }),
+  fr2en('w1-t2-s1-b8', '1 worker, 2 threads, 1 stream, batch 8', { workers: 1, threads: 2, streams: 1, batchSize: 8 }),
+  fr2en('w1-t2-s1-b32', '1 worker, 2 threads, 1 stream, batch 32', { workers: 1, threads: 2, streams: 1, batchSize: 32 }),
+  fr2en('w1-t1-s2-b32', '1 worker, 1 thread, 2 streams, batch 32', { workers: 1, threads: 1, streams: 2, batchSize: 32 }),
+  fr2en('w1-t1-s2-b64', '1 worker, 1 thread, 2 streams, batch 64', { workers: 1, threads: 1, streams: 2, batchSize: 64 }),
+  fr2en('w2-t1-s1-b16', '2 workers, 1 thread, 1 stream, batch 16', { workers: 2, threads: 1, streams: 1, batchSize: 16 }),
+  fr2en('fp32', 'fp32 (defaults otherwise)', { dtype: 'fp32' }),
+  fr2en('no-ngram-guard', 'defaults, no_repeat_ngram_size 0', { noRepeatNgramSize: 0 }),
+  { id: 'pool-sorted', label: 'pool direct, length-sorted batches (defaults)', group: 'sweep', spec: { kind: 'pool', order: 'sorted' } },
+  { id: 'pool-doc-order', label: 'pool direct, document-order batches (defaults)', group: 'sweep', spec: { kind: 'pool', order: 'document-order' } },
+];
+
+const ceilings = (batches: number): BenchConfig[] => [
+  ceiling('ceiling-q8-b32-t2', 'ceiling: ORT direct q8, 32 rows, 2 threads', {}, batches),
+  ceiling('ceiling-q8-b64-t2', 'ceiling: ORT direct q8, 64 rows, 2 threads', { batch: 64 }, Math.max(1, batches >> 1)),
+  ceiling('ceiling-q8-b16-t2', 'ceiling: ORT direct q8, 16 rows, 2 threads', { batch: 16 }, batches * 2),
+  ceiling('ceiling-q8-b32-t1', 'ceiling: ORT direct q8, 32 rows, 1 thread', { threads: 1 }, batches),
+  ceiling('ceiling-q8-b32-2x1', 'ceiling: q8, 2 concurrent sessions x 1 thread, 32 rows', { threads: 1, streams: 2 }, batches),
+  ceiling('ceiling-q8-b16-shared2', 'ceiling: q8, 2 concurrent loops on one session (1 thread), 16 rows', { batch: 16, threads: 1, streams: 2, sharedSession: true }, batches),
+  ceiling('ceiling-q8-b32-nospin', 'ceiling: q8 32 rows, intra-op spinning off', { allowSpinning: false }, batches),
+  ceiling('ceiling-fp32-b32-t2', 'ceiling: ORT direct fp32, 32 rows, 2 threads', { dtype: 'fp32' }, batches),
+];
+
+const scaling: BenchConfig[] = [
+  { id: IDS.scale4, label: 'fr2en defaults, workload x4', group: 'scaling', spec: { kind: 'fr2en', repeat: 4 } },
+  { id: IDS.scale16, label: 'fr2en defaults, workload x16', group: 'scaling', spec: { kind: 'fr2en', repeat: 16 } },
+];
+
+const beams: BenchConfig = { id: IDS.beams4, label: 'fr2en defaults, beams 4', group: 'beams', spec: { kind: 'fr2en', beams: 4 } };
+
+export interface Plan {
+  /** Translatable sentences in the workload (at least). */
+  sentences: number;
+  configs: BenchConfig[];
+}
+
+/** The full run (the committed table) and `--quick` (about a minute: a, b, c, one ceiling, x4, beams). */
+export function makePlan(quick: boolean): Plan {
+  if (quick) {
+    return { sentences: 40, configs: [...baseline, defaults, ceilings(1)[0], scaling[0], beams] };
+  }
+  return { sentences: 400, configs: [...baseline, defaults, ...sweep, ...ceilings(3), ...scaling, beams] };
+}

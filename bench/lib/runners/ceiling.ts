@@ -1,0 +1,139 @@
+/**
+ * The ceiling: what this model does on this machine with nothing around it. The encoder and the
+ * merged decoder are run with onnxruntime-node (the build transformers.js uses) on batches of
+ * equal-length rows: no tokenizer, no padding, no logits processors, greedy argmax in a tight
+ * loop, the KV cache fed back as the library does (encoder entries from the first step only).
+ * Row length is the workload's mean source length, so the cost per token matches the workload.
+ */
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { since } from '../measure.js';
+import type { CeilingConfig } from '../types.js';
+import { LENGTH_FACTOR, type Workload } from '../workload.js';
+import type { Measured } from './measured.js';
+
+const SUFFIX = { fp32: '', q8: '_quantized' } as const;
+// opus-mt-fr-en's layout (src/modelgen/config.ts): eos 0, unk 1, pad = decoder start = last id.
+const EOS = 0n;
+
+interface ModelShape {
+  layers: number;
+  heads: number;
+  headDim: number;
+  vocab: number;
+  start: bigint;
+}
+
+export async function runCeiling(spec: CeilingConfig, modelDir: string, workload: Workload, shape: ModelShape): Promise<Measured> {
+  const options: ort.InferenceSession.SessionOptions = {
+    intraOpNumThreads: spec.threads,
+    interOpNumThreads: 1,
+    ...(spec.graphOptimizationLevel ? { graphOptimizationLevel: spec.graphOptimizationLevel } : {}),
+    ...(spec.enableCpuMemArena === undefined ? {} : { enableCpuMemArena: spec.enableCpuMemArena }),
+    ...(spec.allowSpinning === undefined ? {} : { extra: { session: { intra_op: { allow_spinning: spec.allowSpinning ? '1' : '0' } } } }),
+  };
+  const file = (name: string) => path.join(modelDir, 'onnx', `${name}${SUFFIX[spec.dtype]}.onnx`);
+  const loadStart = performance.now();
+  const streams = spec.streams ?? 1;
+  const sessions = await Promise.all(
+    Array.from({ length: spec.sharedSession ? 1 : streams }, async () => {
+      const [encoder, decoder] = await Promise.all([
+        ort.InferenceSession.create(file('encoder_model'), options),
+        ort.InferenceSession.create(file('decoder_model_merged'), options),
+      ]);
+      return { encoder, decoder };
+    }),
+  );
+  const loadMs = since(loadStart);
+
+  const sourceLength = Math.max(1, Math.round(workload.sourceTokens / workload.pieces.length));
+  const newTokens = Math.ceil(LENGTH_FACTOR * sourceLength);
+  const B = spec.batch;
+  let seed = 1;
+  const randomId = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return BigInt(2 + (seed % (shape.vocab - 3)));
+  };
+
+  const runBatch = async ({ encoder, decoder }: (typeof sessions)[number]): Promise<void> => {
+    // Source rows: L random ids then </s>, as the tokenizer would produce.
+    const L = sourceLength + 1;
+    const ids = new BigInt64Array(B * L);
+    for (let r = 0; r < B; r++) {
+      for (let t = 0; t < L - 1; t++) ids[r * L + t] = randomId();
+      ids[r * L + L - 1] = EOS;
+    }
+    const mask = new ort.Tensor('int64', new BigInt64Array(B * L).fill(1n), [B, L]);
+    const { last_hidden_state: hidden } = await encoder.run({ input_ids: new ort.Tensor('int64', ids, [B, L]), attention_mask: mask });
+    const empty = new ort.Tensor('float32', new Float32Array(0), [B, shape.heads, 0, shape.headDim]);
+    let past: Record<string, ort.Tensor> = {};
+    for (let i = 0; i < shape.layers; i++) {
+      for (const part of ['decoder', 'encoder']) for (const kv of ['key', 'value']) past[`past_key_values.${i}.${part}.${kv}`] = empty;
+    }
+    let tokens = new BigInt64Array(B).fill(shape.start);
+    // After the first step the encoder half of the cache only passes through: not fetched.
+    const stepFetches = decoder.outputNames.filter((name) => !name.includes('.encoder.'));
+    for (let step = 0; step < newTokens; step++) {
+      const feeds = {
+        encoder_attention_mask: mask,
+        input_ids: new ort.Tensor('int64', tokens, [B, 1]),
+        encoder_hidden_states: hidden,
+        use_cache_branch: new ort.Tensor('bool', [step > 0], [1]),
+        ...past,
+      };
+      const out = step === 0 ? await decoder.run(feeds) : await decoder.run(feeds, stepFetches);
+      const logits = out.logits.data as Float32Array;
+      const next = new BigInt64Array(B);
+      for (let r = 0; r < B; r++) next[r] = BigInt(argmax(logits, r * shape.vocab, shape.vocab));
+      tokens = next;
+      const nextPast: Record<string, ort.Tensor> = {};
+      for (let i = 0; i < shape.layers; i++) {
+        for (const kv of ['key', 'value']) {
+          nextPast[`past_key_values.${i}.decoder.${kv}`] = out[`present.${i}.decoder.${kv}`];
+          // The encoder half of the cache is computed at the first step and reused after.
+          const encoderKey = `past_key_values.${i}.encoder.${kv}`;
+          nextPast[encoderKey] = step === 0 ? out[`present.${i}.encoder.${kv}`] : past[encoderKey];
+        }
+      }
+      past = nextPast;
+    }
+  };
+
+  // Warm-up: first-run allocations and kernel selection are not throughput.
+  const drivers = Array.from({ length: streams }, (_, i) => sessions[i % sessions.length]);
+  await Promise.all(drivers.map((pair) => runBatch(pair)));
+  const runStart = performance.now();
+  await Promise.all(
+    drivers.map(async (pair) => {
+      for (let b = 0; b < spec.batches; b++) await runBatch(pair);
+    }),
+  );
+  const runMs = since(runStart);
+  await Promise.all(sessions.flatMap(({ encoder, decoder }) => [encoder.release(), decoder.release()]));
+  const rows = B * spec.batches * streams;
+  return {
+    loadMs,
+    runMs,
+    pieces: rows,
+    // No text: words/s is reported from the workload's words per target token.
+    sourceWords: Math.round((rows * newTokens * workload.sourceWords) / workload.targetTokens),
+    targetTokens: rows * newTokens,
+    computedTokens: rows * newTokens,
+    threadsUsed: spec.threads * streams,
+    outputHash: null,
+    extra: { sourceLength, newTokens, batch: B, batches: spec.batches, streams, ortVersion: ort.env.versions?.common ?? 'unknown' },
+  };
+}
+
+function argmax(data: Float32Array, offset: number, length: number): number {
+  let best = 0;
+  let bestValue = data[offset];
+  for (let i = 1; i < length; i++) {
+    const value = data[offset + i];
+    if (value > bestValue) {
+      bestValue = value;
+      best = i;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,56 @@
+/** Row (c), the sweep, the scaling and beam rows: fr2en's public Translator API. */
+import type { AlignedParagraph } from '../../../src/document.js';
+import { Translator } from '../../../src/translator.js';
+import { hashTexts, since } from '../measure.js';
+import type { Fr2enConfig } from '../types.js';
+import { FORCED_DECODE, paddedPositions, type Workload } from '../workload.js';
+import type { Measured } from './measured.js';
+
+export async function runFr2en(spec: Fr2enConfig, modelDir: string, workload: Workload): Promise<Measured> {
+  const loadStart = performance.now();
+  const translator = await Translator.create({
+    model: modelDir,
+    dtype: spec.dtype,
+    workers: spec.workers,
+    threads: spec.threads,
+    streams: spec.streams,
+    batchSize: spec.batchSize,
+    beams: spec.beams,
+    decode: { ...FORCED_DECODE, ...(spec.noRepeatNgramSize === undefined ? {} : { noRepeatNgramSize: spec.noRepeatNgramSize }) },
+  });
+  const loadMs = since(loadStart);
+  const repeat = spec.repeat ?? 1;
+  let reportedTokens = 0;
+  let outputs: string[] = [];
+  const runStart = performance.now();
+  try {
+    // One call per repeat, like translating `repeat` documents one after another. No memory
+    // is passed, so a repeat is real work (the Scheduler only de-duplicates inside a window).
+    for (let r = 0; r < repeat; r++) {
+      const paragraphs: AlignedParagraph[] = [];
+      for await (const paragraph of translator.translateParagraphs(workload.paragraphs, {
+        onProgress: (event) => (reportedTokens += event.targetTokens),
+      })) {
+        paragraphs.push(paragraph);
+      }
+      if (r === 0) outputs = paragraphs.flatMap((paragraph) => paragraph.pairs.map((pair) => pair.target));
+    }
+  } finally {
+    await translator.close();
+  }
+  const runMs = since(runStart);
+  const { options } = translator;
+  return {
+    loadMs,
+    runMs,
+    pieces: workload.pieces.length * repeat,
+    sourceWords: workload.sourceWords * repeat,
+    targetTokens: workload.targetTokens * repeat,
+    computedTokens: paddedPositions(workload, options.batchSize, options.workers, true) * repeat,
+    threadsUsed: options.workers * options.threads * options.streams,
+    outputHash: hashTexts(outputs),
+    extra: {
+      // What the workers reported generating (fr2en's decoder counts each row's own tokens).
+      reportedTokens, workers: options.workers, threads: options.threads, streams: options.streams, batchSize: options.batchSize, dtype: options.dtype, beams: options.beams },
+  };
+}

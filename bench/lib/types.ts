@@ -1,0 +1,108 @@
+/** What the parent sends each child (one configuration) and what it gets back. */
+import type { ModelDtype } from '../../src/translate/protocol.js';
+
+/** (a)/(b): one transformers.js translation pipeline on the main thread, one call per sentence. */
+export interface NaiveConfig {
+  kind: 'naive';
+  dtype: ModelDtype;
+}
+
+/** fr2en's Translator (options not given keep their defaults). */
+export interface Fr2enConfig {
+  kind: 'fr2en';
+  dtype?: ModelDtype;
+  workers?: number;
+  threads?: number;
+  streams?: number;
+  batchSize?: number;
+  beams?: number;
+  /** Overrides the repetition guard (fr2en default 4; 0 turns it off). */
+  noRepeatNgramSize?: number;
+  /** Translates the workload this many times, one translateParagraphs call per repeat. */
+  repeat?: number;
+}
+
+/**
+ * fr2en's worker pool driven directly with the bench's own batches, to switch length sorting
+ * (the Scheduler always sorts): `sorted` cuts each 64-piece window with fr2en's makeBatches,
+ * exactly as the Scheduler does; `document-order` cuts the same windows without sorting.
+ */
+export interface PoolConfig {
+  kind: 'pool';
+  order: 'sorted' | 'document-order';
+  dtype?: ModelDtype;
+  workers?: number;
+  threads?: number;
+  batchSize?: number;
+}
+
+/** The ceiling: encoder + merged decoder sessions driven with onnxruntime-node, greedy, KV cache. */
+export interface CeilingConfig {
+  kind: 'ceiling';
+  dtype: ModelDtype;
+  /** Rows per batch, all of the same length. */
+  batch: number;
+  threads: number;
+  /** Timed batches (after one untimed warm-up batch). */
+  batches: number;
+  graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+  enableCpuMemArena?: boolean;
+  /** ORT's `session.intra_op.allow_spinning` (default on: idle pool threads spin before sleeping). */
+  allowSpinning?: boolean;
+  /**
+   * Independent encoder+decoder session pairs driven concurrently (each with `threads` threads),
+   * so one's argmax and feeds overlap the other's inference, as fr2en's workers do. @default 1
+   */
+  streams?: number;
+  /** The streams share one session pair (one copy of the weights) instead of one each. */
+  sharedSession?: boolean;
+}
+
+export type ConfigSpec = NaiveConfig | Fr2enConfig | PoolConfig | CeilingConfig;
+
+export interface BenchConfig {
+  /** Short stable id, used by `--only` and as the key in results.json. */
+  id: string;
+  /** The row label in the table. */
+  label: string;
+  /** Which part of the plan the row belongs to (a, b, c, sweep, ceiling, scaling, beams). */
+  group: 'baseline' | 'defaults' | 'sweep' | 'ceiling' | 'scaling' | 'beams';
+  spec: ConfigSpec;
+}
+
+/** Sent to a child on its command line. */
+export interface ChildJob {
+  config: BenchConfig;
+  modelDir: string;
+  workloadFile: string;
+  resultFile: string;
+}
+
+/** Written by a child to its result file. */
+export interface RunResult {
+  id: string;
+  ok: boolean;
+  error?: string;
+  /** Creating the pipeline / Translator / sessions (all workers loaded), ms. */
+  loadMs: number;
+  /** Translating the workload (all repeats), ms. */
+  runMs: number;
+  /** Pieces translated (all repeats). */
+  pieces: number;
+  sourceWords: number;
+  /** Useful target tokens: sum of ceil(1.1 x source tokens) over the pieces translated. */
+  targetTokens: number;
+  /**
+   * Decoder positions if every row of a batch runs to the batch's longest row (transformers.js'
+   * generate does; a decoder that stops rows early computes fewer): the padding-waste bound.
+   */
+  computedTokens: number | null;
+  /** Intra-op threads x workers the configuration asked for. */
+  threadsUsed: number;
+  /** Peak resident set of the child (main thread and workers), MiB. */
+  peakRssMiB: number;
+  /** sha1 of the first repeat's outputs, in workload order: equal hashes mean equal outputs. */
+  outputHash: string | null;
+  /** Anything else a runner measured (ms or counts), reported in results.json. */
+  extra: Record<string, number | string>;
+}
