@@ -12,7 +12,7 @@ import { runFr2en } from './lib/runners/fr2en.js';
 import type { Measured } from './lib/runners/measured.js';
 import { runNaive } from './lib/runners/naive.js';
 import { runPool } from './lib/runners/pool.js';
-import type { ChildJob, ConfigSpec, RunResult } from './lib/types.js';
+import { failedResult, type ChildJob, type ConfigSpec, type RunResult } from './lib/types.js';
 import type { Workload } from './lib/workload.js';
 
 async function run(spec: ConfigSpec, modelDir: string, workload: Workload): Promise<Measured> {
@@ -50,21 +50,7 @@ try {
   const measured = await run(job.config.spec, job.modelDir, workload);
   result = { id: job.config.id, ok: true, ...measured, peakRssMiB: rss.stop() };
 } catch (error) {
-  result = {
-    id: job.config.id,
-    ok: false,
-    error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-    loadMs: 0,
-    runMs: 0,
-    pieces: 0,
-    sourceWords: 0,
-    targetTokens: 0,
-    computedTokens: null,
-    threadsUsed: 0,
-    peakRssMiB: rss.stop(),
-    outputHash: null,
-    extra: {},
-  };
+  result = failedResult(job.config.id, error instanceof Error ? (error.stack ?? error.message) : String(error), rss.stop());
 }
 writeFileSync(job.resultFile, `${JSON.stringify(result, null, 2)}\n`);
 // Worker threads or ORT's pools must not keep a finished child alive.

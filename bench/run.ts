@@ -21,7 +21,7 @@ import { machineDetails } from './lib/machine.js';
 import { BENCH_MODEL, ensureBenchModel } from './lib/model.js';
 import { makePlan } from './lib/plan.js';
 import { checkGoals, formatSummary, formatTable, summarize, toRow, type Row } from './lib/report.js';
-import type { BenchConfig, ChildJob, RunResult } from './lib/types.js';
+import { failedResult, type BenchConfig, type ChildJob, type RunResult } from './lib/types.js';
 import { buildWorkload, paddedPositions, type Workload } from './lib/workload.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -113,21 +113,7 @@ function runChild(job: ChildJob): Promise<RunResult> {
       try {
         resolve(JSON.parse(readFileSync(job.resultFile, 'utf8')) as RunResult);
       } catch (error) {
-        resolve({
-          id: job.config.id,
-          ok: false,
-          error: `child exited (${signal ?? code}) without a result: ${stderr || String(error)}`,
-          loadMs: 0,
-          runMs: 0,
-          pieces: 0,
-          sourceWords: 0,
-          targetTokens: 0,
-          computedTokens: null,
-          threadsUsed: 0,
-          peakRssMiB: 0,
-          outputHash: null,
-          extra: {},
-        });
+        resolve(failedResult(job.config.id, `child exited (${signal ?? code}) without a result: ${stderr || String(error)}`, 0));
       }
     });
   });

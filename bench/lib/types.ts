@@ -106,3 +106,22 @@ export interface RunResult {
   /** Anything else a runner measured (ms or counts), reported in results.json. */
   extra: Record<string, number | string>;
 }
+
+/** The result of a row that produced no measurement. */
+export function failedResult(id: string, error: string, peakRssMiB: number): RunResult {
+  return {
+    id,
+    ok: false,
+    error,
+    loadMs: 0,
+    runMs: 0,
+    pieces: 0,
+    sourceWords: 0,
+    targetTokens: 0,
+    computedTokens: null,
+    threadsUsed: 0,
+    peakRssMiB,
+    outputHash: null,
+    extra: {},
+  };
+}

@@ -7,6 +7,7 @@
  */
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { argmax } from '../../../src/translate/decode/top-k.js';
 import { since } from '../measure.js';
 import type { CeilingConfig } from '../types.js';
 import { LENGTH_FACTOR, type Workload } from '../workload.js';
@@ -123,17 +124,4 @@ export async function runCeiling(spec: CeilingConfig, modelDir: string, workload
     outputHash: null,
     extra: { sourceLength, newTokens, batch: B, batches: spec.batches, streams, ortVersion: ort.env.versions?.common ?? 'unknown' },
   };
-}
-
-function argmax(data: Float32Array, offset: number, length: number): number {
-  let best = 0;
-  let bestValue = data[offset];
-  for (let i = 1; i < length; i++) {
-    const value = data[offset + i];
-    if (value > bestValue) {
-      bestValue = value;
-      best = i;
-    }
-  }
-  return best;
 }
