@@ -8,41 +8,32 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import type { AlignedDocument, AlignedParagraph, PairFlag, ParagraphKind } from '../src/document.js';
-import { joinTargets } from '../src/document.js';
+import type { AlignedDocument } from '../src/document.js';
 import { writeDocument } from '../src/write/index.js';
-
-type Pair = [string, string, PairFlag[]?];
+import { alignedDocument, type ParagraphSpec } from '../test/helpers/aligned-fixtures.js';
 
 function sample(): AlignedDocument {
-  const specs: Array<[ParagraphKind, Pair[]]> = [
-    ['header', [['date 2023-03', 'date 2023-03', ['verbatim']], ['Par Claire Martin', 'By Claire Martin']]],
-    ['heading', [['À Lyon, les pentes de la Croix-Rousse se réinventent', 'In Lyon, the slopes of the Croix-Rousse reinvent themselves']]],
-    ['prose', [
-      ["Longtemps, la colline des canuts a vécu au rythme des métiers à tisser.", 'For a long time, the hill of the silk workers lived to the rhythm of the looms.'],
-      ["Aujourd'hui, ateliers d'artistes et petites librairies occupent les anciennes traboules.", 'Today, artists\u2019 studios and small bookshops occupy the old traboules.'],
-      ['Le samedi, le marché du boulevard attire des visiteurs de toute la région.', 'On Saturdays, the boulevard market draws visitors from the whole region.'],
-    ]],
-    ['prose', [
-      ['« Nous voulions garder l\u2019esprit du quartier », explique une habitante.', '"We wanted to keep the spirit of the neighbourhood," explains a resident.'],
-      ['Les loyers, eux, ont presque doublé en dix ans.', 'Rents, for their part, have almost doubled in ten years.'],
-    ]],
-    ['list-item', [['Plus d\u2019informations : https://www.lyon.fr', 'More information: https://www.lyon.fr', ['verbatim']]]],
+  const specs: ParagraphSpec[] = [
+    { kind: 'header', pairs: [['date 2023-03', 'date 2023-03', ['verbatim']], ['Par Claire Martin', 'By Claire Martin']] },
+    { kind: 'heading', pairs: [['À Lyon, les pentes de la Croix-Rousse se réinventent', 'In Lyon, the slopes of the Croix-Rousse reinvent themselves']] },
+    {
+      kind: 'prose',
+      pairs: [
+        ['Longtemps, la colline des canuts a vécu au rythme des métiers à tisser.', 'For a long time, the hill of the silk workers lived to the rhythm of the looms.'],
+        ["Aujourd'hui, ateliers d'artistes et petites librairies occupent les anciennes traboules.", 'Today, artists\u2019 studios and small bookshops occupy the old traboules.'],
+        ['Le samedi, le marché du boulevard attire des visiteurs de toute la région.', 'On Saturdays, the boulevard market draws visitors from the whole region.'],
+      ],
+    },
+    {
+      kind: 'prose',
+      pairs: [
+        ['« Nous voulions garder l\u2019esprit du quartier », explique une habitante.', '"We wanted to keep the spirit of the neighbourhood," explains a resident.'],
+        ['Les loyers, eux, ont presque doublé en dix ans.', 'Rents, for their part, have almost doubled in ten years.'],
+      ],
+    },
+    { kind: 'list-item', pairs: [['Plus d\u2019informations : https://www.lyon.fr', 'More information: https://www.lyon.fr', ['verbatim']]] },
   ];
-  let start = 0;
-  const paragraphs = specs.map(([kind, pairs], index): AlignedParagraph => {
-    let offset = 0;
-    const built = pairs.map(([source, target, flags = []], i) => {
-      const pair = { index: i, start: offset, end: offset + source.length, source, target, flags };
-      offset += source.length + 1;
-      return pair;
-    });
-    const source = pairs.map(([s]) => s).join(' ');
-    const paragraph = { index, start, kind, source, target: joinTargets(built), pairs: built };
-    start += source.length + 2;
-    return paragraph;
-  });
-  return { file: 'articles/croix-rousse.txt', model: 'Xenova/opus-mt-fr-en', paragraphs };
+  return alignedDocument('articles/croix-rousse.txt', specs, 'Xenova/opus-mt-fr-en');
 }
 
 const out = path.resolve(process.argv[2] ?? 'docs/html-view.png');

@@ -4,6 +4,7 @@
  */
 import { UsageError } from './errors.js';
 import { DEFAULT_DTYPE, DEFAULT_MODEL_ID, MODEL_DTYPES, type ModelDtype } from './models/files.js';
+import { DEFAULT_MODELS_DIR } from './models/store.js';
 import type { DecodeSettings } from './translate/protocol.js';
 
 export const DEFAULT_MODEL = DEFAULT_MODEL_ID;
@@ -43,7 +44,7 @@ export type ResolvedTranslatorOptions = Readonly<Required<Omit<TranslatorOptions
 
 export const DEFAULTS = {
   model: DEFAULT_MODEL,
-  modelsDir: 'models',
+  modelsDir: DEFAULT_MODELS_DIR,
   dtype: DEFAULT_DTYPE,
   workers: 1,
   threads: 2,

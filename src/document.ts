@@ -84,6 +84,13 @@ export interface AlignedDocument {
   paragraphs: AlignedParagraph[];
 }
 
+/** Whitespace-separated words, the unit of fr2en's words-per-second figures. */
+export function countWords(text: string): number {
+  let words = 0;
+  for (const word of text.split(/\s+/)) if (word !== '') words++;
+  return words;
+}
+
 /** Joins the targets of a paragraph's pairs the way every writer expects. */
 export function joinTargets(pairs: readonly SentencePair[]): string {
   return pairs

@@ -1,3 +1,8 @@
+/** The message of anything thrown (not all of it is an Error). */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** Base class of every error fr2en raises on purpose; the CLI maps them to messages and exit codes. */
 export class Fr2enError extends Error {
   override readonly name: string = 'Fr2enError';

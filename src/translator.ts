@@ -3,10 +3,9 @@
  * aligned bilingual document. Building it is slow (models load in every worker); calling it is
  * cheap. Close it when done.
  */
-import { existsSync, statSync } from 'node:fs';
-import path from 'node:path';
 import type { AlignedDocument, AlignedParagraph, SourceDocument, SourceParagraph } from './document.js';
 import { resolveTranslatorOptions, type ResolvedTranslatorOptions, type TranslatorOptions } from './config.js';
+import { localModelFolder } from './models/index.js';
 import { normalizeNewlines } from './read/decode.js';
 import { segmentDocument } from './segment/index.js';
 import { TranslationPool } from './translate/pool.js';
@@ -113,10 +112,4 @@ export class Translator {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
-}
-
-/** A model given as a folder path is used as is; an id is looked up under modelsDir. */
-export function localModelFolder(model: string, modelsDir: string): string {
-  if (existsSync(model) && statSync(model).isDirectory()) return path.resolve(model);
-  return path.resolve(modelsDir, model);
 }

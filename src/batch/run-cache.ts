@@ -4,6 +4,7 @@
  */
 import { createKeyContext, fingerprintModelFiles, TranslationMemory } from '../cache/index.js';
 import type { ResolvedTranslatorOptions } from '../config.js';
+import { filesForDtype } from '../models/files.js';
 import type { SentenceMemory } from '../translate/scheduler.js';
 import type { DoneRecords } from './translate-files.js';
 
@@ -17,7 +18,8 @@ export async function openRunCache(file: string, modelPath: string, options: Res
   const { model, dtype, decode, tokenBudget } = options;
   const keyContext = createKeyContext({
     model,
-    modelFingerprint: await fingerprintModelFiles(modelPath),
+    // Only this dtype's files: downloading another dtype (or a half-downloaded .part) keeps the memory.
+    modelFingerprint: await fingerprintModelFiles(modelPath, filesForDtype(dtype).map((file) => file.path)),
     dtype,
     // The budget decides how long sentences are cut, hence what a stored piece is.
     decoding: { ...decode, tokenBudget },

@@ -4,7 +4,7 @@
  * and the batch goes on; a file is either written completely or not at all.
  */
 import path from 'node:path';
-import type { AlignedParagraph, SourceParagraph } from '../document.js';
+import { countWords, type AlignedParagraph, type SourceParagraph } from '../document.js';
 import { Fr2enError, PoolError } from '../errors.js';
 import type { InputSource } from '../read/discover.js';
 import type { ResolvedEncoding } from '../read/decode.js';
@@ -54,7 +54,7 @@ export interface TranslateFilesOptions extends Omit<TranslateCallOptions, 'signa
   /** Where output goes for stdin input without `outDir`. */
   stdout?: { write(chunk: string): unknown };
   /** Standard input, for an input of kind `stdin`. */
-  stdin?: AsyncIterable<Uint8Array | string>;
+  stdin?: AsyncIterable<Uint8Array>;
   encoding?: ResolvedEncoding;
   write?: WriteOptions;
   /** Skip inputs whose outputs are up to date, unless `force`. */
@@ -121,7 +121,7 @@ async function translateOne(
 
 /** Paragraph text in document order, read and segmented chunk by chunk (flat memory). */
 async function* sourceParagraphs(input: InputSource, options: TranslateFilesOptions): AsyncGenerator<SourceParagraph> {
-  const source = input.kind === 'stdin' ? toBytes(options.stdin ?? process.stdin) : input.path;
+  const source = input.kind === 'stdin' ? (options.stdin ?? process.stdin) : input.path;
   let index = 0;
   for await (const chunk of readParagraphChunks(source, { file: input.name, encoding: options.encoding })) {
     // The chunk ends at a paragraph boundary, so segmenting it alone gives the same paragraphs.
@@ -145,7 +145,7 @@ async function openSinks(input: InputSource, options: TranslateFilesOptions, ope
   }
   for (const format of formats) {
     // Input names with `..`, absolute paths or links out of the output folder are refused here.
-    const target = safeOutputPath(outDir, path.relative(outDir, outputPath(input.relPath, format, outDir)));
+    const target = safeOutputPath(outDir, outputPath(input.relPath, format, ''));
     opened.push(await openOutput(target));
   }
   return { write: async (chunks) => void (await Promise.all(chunks.map((chunk, i) => opened[i].write(chunk)))) };
@@ -153,12 +153,8 @@ async function openSinks(input: InputSource, options: TranslateFilesOptions, ope
 
 function count(outcome: FileOutcome, paragraph: AlignedParagraph): void {
   outcome.paragraphs++;
-  outcome.words += paragraph.source.split(/\s+/).filter(Boolean).length;
+  outcome.words += countWords(paragraph.source);
   outcome.failedSentences += paragraph.pairs.filter((pair) => pair.flags.includes('failed')).length;
-}
-
-async function* toBytes(stream: AsyncIterable<Uint8Array | string>): AsyncGenerator<Uint8Array> {
-  for await (const part of stream) yield typeof part === 'string' ? Buffer.from(part, 'utf8') : part;
 }
 
 function asError(error: unknown): Error {

@@ -15,7 +15,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { Fr2enError } from '../errors.js';
+import { Fr2enError, errorMessage } from '../errors.js';
 
 /** Bumped when the tables change; an older fr2en refuses a newer file instead of misreading it. */
 const SCHEMA_VERSION = 1;
@@ -159,7 +159,7 @@ function wrap(file: string, error: unknown, doing: string): TranslationMemoryErr
   if (code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM' || code === 'SQLITE_READONLY') {
     return new TranslationMemoryError('open', file, `cannot open the cache (${code}); check the folder's permissions or use --cache/--no-cache`, { cause: error });
   }
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = errorMessage(error);
   return new TranslationMemoryError('io', file, `cache error while ${doing}: ${detail}`, { cause: error });
 }
 

@@ -23,6 +23,8 @@ export class BatchReporter {
   /** ETA is measured in source bytes: known up front for files, unlike sentence counts. */
   #totalBytes = 0;
   #doneBytes = 0;
+  /** Input sizes, read once at the start. */
+  #sizes = new Map<string, number>();
   #sentences = { translated: 0, cached: 0, failed: 0 };
   #words = 0;
   #targetTokens = 0;
@@ -35,7 +37,8 @@ export class BatchReporter {
   start(inputs: readonly InputSource[]): void {
     this.#started = Date.now();
     this.#totalFiles = inputs.length;
-    this.#totalBytes = inputs.reduce((sum, input) => sum + (input.kind === 'file' ? sizeOf(input.path) : 0), 0);
+    for (const input of inputs) if (input.kind === 'file') this.#sizes.set(input.path, sizeOf(input.path));
+    this.#totalBytes = [...this.#sizes.values()].reduce((sum, size) => sum + size, 0);
     if (this.#quiet || !this.#io.stderr.isTTY) return;
     this.#bar = new cliProgress.SingleBar(
       {
@@ -62,7 +65,7 @@ export class BatchReporter {
 
   file(outcome: FileOutcome): void {
     this.#files++;
-    if (outcome.input.kind === 'file') this.#doneBytes += sizeOf(outcome.input.path);
+    this.#doneBytes += this.#sizes.get(outcome.input.path) ?? 0;
     if (outcome.status === 'failed' && outcome.error) this.problem(outcome.error);
     this.#update(this.#doneBytes);
   }

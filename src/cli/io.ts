@@ -1,6 +1,7 @@
 /** The streams a command talks to; injected so tests can run commands in-process. */
 export interface CliIo {
-  stdin: NodeJS.ReadableStream & AsyncIterable<Uint8Array | string>;
+  /** Read as bytes (never `setEncoding`): the reader detects the encoding itself. */
+  stdin: AsyncIterable<Uint8Array>;
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   env: NodeJS.ProcessEnv;

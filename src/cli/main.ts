@@ -6,7 +6,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
-import { Fr2enError, UsageError } from '../errors.js';
+import { Fr2enError, UsageError, errorMessage } from '../errors.js';
 import { toolVersion } from '../write/index.js';
 import { ExitCode } from './exit-codes.js';
 import { processIo, STDIN_PLACEHOLDER, type CliIo } from './io.js';
@@ -60,7 +60,7 @@ export async function run(rawArgv: readonly string[], io: CliIo = processIo()): 
     if (output) io.stdout.write(`${output}\n`);
     return exitCode;
   } catch (error) {
-    io.stderr.write(`fr2en: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.stderr.write(`fr2en: ${errorMessage(error)}\n`);
     if (error instanceof UsageError) return ExitCode.usage;
     if (error instanceof Fr2enError) return ExitCode.someFailed;
     throw error;

@@ -78,16 +78,6 @@ export async function modelsHandler(args: ModelsArgs, io: CliIo): Promise<number
   }
 }
 
-/** The same, as one yargs module, for callers that register commands that way. */
-export function modelsCommand(io: CliIo, onExit: (code: number) => void): CommandModule<object, ModelsArgs> {
-  return {
-    command: 'models <action> [id]',
-    describe: 'Download, verify, list or remove models',
-    builder: (y) => modelsBuilder(y as Argv, io),
-    handler: async (args) => onExit(await modelsHandler(args, io)),
-  };
-}
-
 function requireHubId(id: string | undefined, action: ModelsAction): string {
   if (id === undefined) {
     throw new ModelError('invalid-id', `fr2en models ${action} needs a model id (owner/name).`);

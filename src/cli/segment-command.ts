@@ -6,6 +6,7 @@ import { readTextFile, readTextStream } from '../read/stream.js';
 import { segmentDocument, toSegmentRecords } from '../segment/index.js';
 import { ExitCode } from './exit-codes.js';
 import { stdinArgs, type CliIo } from './io.js';
+import { errorMessage } from '../errors.js';
 
 export interface SegmentArgs {
   files: string[];
@@ -27,14 +28,14 @@ export async function segmentHandler(args: SegmentArgs, io: CliIo): Promise<numb
     try {
       const { text } =
         input.kind === 'stdin'
-          ? await readTextStream(io.stdin as AsyncIterable<Uint8Array>, { file: '-', encoding })
+          ? await readTextStream(io.stdin, { file: '-', encoding })
           : await readTextFile(input.path, { file: input.name, encoding });
       for (const record of toSegmentRecords(segmentDocument(text, input.name))) {
         io.stdout.write(`${JSON.stringify(discovery.inputs.length > 1 ? { file: input.name, ...record } : record)}\n`);
       }
     } catch (error) {
       failed = true;
-      io.stderr.write(`fr2en: ${error instanceof Error ? error.message : String(error)}\n`);
+      io.stderr.write(`fr2en: ${errorMessage(error)}\n`);
     }
   }
   return failed ? ExitCode.someFailed : ExitCode.ok;

@@ -12,7 +12,7 @@ import { resolveEncoding } from '../read/decode.js';
 import { detectFrench } from '../read/language.js';
 import { ensureModel, resolveModelEnv } from '../models/index.js';
 import { Translator } from '../translator.js';
-import { OUTPUT_FORMATS, isOutputFormat, MIN_SBS_WIDTH, toolVersion, type OutputFormat } from '../write/index.js';
+import { DEFAULT_WIDTH, OUTPUT_FORMATS, isOutputFormat, MIN_SBS_WIDTH, toolVersion, type OutputFormat } from '../write/index.js';
 import { openRunCache } from '../batch/run-cache.js';
 import { defaultCachePath } from '../cache/index.js';
 import { BatchReporter } from './batch-reporter.js';
@@ -103,6 +103,7 @@ export async function translateHandler(args: TranslateArgs, io: CliIo): Promise<
     return discovery.problems.length > 0 ? ExitCode.someFailed : ExitCode.ok;
   }
 
+  const downloadProgress = args.quiet ? undefined : createProgressReporter(io.stderr);
   const model = await ensureModel({
     model: args.model,
     dtype: args.dtype,
@@ -110,8 +111,8 @@ export async function translateHandler(args: TranslateArgs, io: CliIo): Promise<
     offline: args.offline,
     hubUrl: args.hubUrl,
     token: resolveModelEnv(io.env).token,
-    onProgress: args.quiet ? undefined : createProgressReporter(io.stderr),
-  });
+    onProgress: downloadProgress,
+  }).finally(() => downloadProgress?.stop()); // a failed download must not leave the cursor hidden
 
   const settings = resolveTranslatorOptions({
     model: args.model,
@@ -171,6 +172,6 @@ function checkFormats(values: string[]): OutputFormat[] {
 }
 
 function sbsWidth(io: CliIo): number {
-  return Math.max(MIN_SBS_WIDTH, io.stdout.columns ?? 100);
+  return Math.max(MIN_SBS_WIDTH, io.stdout.columns ?? DEFAULT_WIDTH);
 }
 

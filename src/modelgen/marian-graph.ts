@@ -61,11 +61,19 @@ function fp32Ops(w: MarianWeights): WeightOps {
   };
 }
 
+/** The encoder and the decoder share the embedding table: quantize it once per model (30.5M values at full size). */
+const embeddingCache = new WeakMap<MarianWeights, ReturnType<typeof quantizeSymmetric>>();
+function quantizedEmbeddings(w: MarianWeights, quantize: () => ReturnType<typeof quantizeSymmetric>): ReturnType<typeof quantizeSymmetric> {
+  let cached = embeddingCache.get(w);
+  if (cached === undefined) embeddingCache.set(w, (cached = quantize()));
+  return cached;
+}
+
 function q8Ops(w: MarianWeights): WeightOps {
   const { vocabSize, dModel } = w.dims;
   // Per-row scales for the Gather table; the same int8 values, transposed, with the same
   // scales per column, serve the output projection.
-  const embQ = quantizeSymmetric(w.embeddings, vocabSize, dModel, 0);
+  const embQ = quantizedEmbeddings(w, () => quantizeSymmetric(w.embeddings, vocabSize, dModel, 0));
   const quantizedMatMul = (g: GraphBuilder, x: string, weight: string, scales: string, bias: string): string => {
     const [xq, xScale, xZero] = g.opN('DynamicQuantizeLinear', [x], 3);
     const product = g.op('MatMulInteger', [xq, weight, xZero]);

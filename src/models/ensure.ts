@@ -54,10 +54,15 @@ function expandHome(path: string): string {
   return path.startsWith('~') ? join(process.env.HOME ?? '~', path.slice(1)) : path;
 }
 
+/** The folder a model argument names: a path as written (with `~`), else `<modelsDir>/<owner>/<name>`. */
+export function localModelFolder(model: string, modelsDir: string = DEFAULT_MODELS_DIR): string {
+  return isLocalModelPath(model) ? resolve(expandHome(model)) : modelFolder(resolve(modelsDir), model);
+}
+
 export async function ensureModel(options: EnsureModelOptions): Promise<ResolvedModel> {
   const { model, dtype } = options;
   if (isLocalModelPath(model)) {
-    const folder = resolve(expandHome(model));
+    const folder = localModelFolder(model);
     await validateMarianFolder(folder, dtype);
     return { localModelPath: dirname(folder), modelId: basename(folder), folder, dtype, source: 'folder' };
   }

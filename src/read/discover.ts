@@ -32,7 +32,7 @@ import path from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { UsageError } from '../errors.js';
 import { InputError, inputErrorFromFs } from './errors.js';
-import { relativeSegments } from './safe-path.js';
+import { isInside, relativeSegments } from './safe-path.js';
 
 /** The command-line name for standard input. */
 export const STDIN_MARKER = '-';
@@ -133,11 +133,6 @@ interface Expansion {
 }
 
 const toPosix = (p: string): string => p.split(path.sep).join('/');
-
-function isInside(parent: string, child: string): boolean {
-  const rel = path.relative(parent, child);
-  return !path.isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${path.sep}`);
-}
 
 /** Where a glob's static part ends: `docs/**\/*.txt` -> `docs` + `**\/*.txt`. */
 export function splitGlob(pattern: string): { base: string; rest: string } {

@@ -1,4 +1,4 @@
-import { Fr2enError } from '../errors.js';
+import { Fr2enError, errorMessage } from '../errors.js';
 
 /**
  * Why one input could not be read, or was left out on purpose. Expected per-file outcomes: the
@@ -69,6 +69,6 @@ export function inputErrorFromFs(file: string, error: unknown): InputError {
         ? 'is a folder'
         : code === 'ELOOP'
           ? 'too many levels of symbolic links'
-          : `cannot be read (${code ?? (error instanceof Error ? error.message : String(error))})`;
+          : `cannot be read (${code ?? (errorMessage(error))})`;
   return new InputError('unreadable', file, why, { cause: error });
 }

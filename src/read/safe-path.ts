@@ -27,7 +27,8 @@ export function relativeSegments(relPath: string): { ok: true; segments: string[
   return { ok: true, segments };
 }
 
-function isInside(parent: string, child: string): boolean {
+/** Whether `child` is `parent` or lies below it (both absolute). */
+export function isInside(parent: string, child: string): boolean {
   const rel = path.relative(parent, child);
   return !path.isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${path.sep}`);
 }

@@ -4,7 +4,7 @@
  * way a task can fail into a typed PoolError the scheduler can act on.
  */
 import { Piscina } from 'piscina';
-import { PoolError } from '../errors.js';
+import { PoolError, errorMessage } from '../errors.js';
 import { workerFile } from '../util/worker-file.js';
 import type { TranslateReply, TranslateRequest, WorkerInit, WorkerRequest } from './protocol.js';
 
@@ -85,7 +85,7 @@ export class TranslationPool {
       const timedOut = error instanceof Error && (error.name === 'AbortError' || /abort/i.test(error.message));
       throw timedOut
         ? new PoolError('timeout', `a translation batch ran past ${this.#timeoutMs} ms; its worker was replaced`, { cause: error })
-        : new PoolError('crashed', `a translation worker stopped: ${describe(error)}`, { cause: error });
+        : new PoolError('crashed', `a translation worker stopped: ${errorMessage(error)}`, { cause: error });
     }
     if (!reply.ok) {
       throw new PoolError(reply.error.kind, reply.error.kind === 'load'
@@ -107,8 +107,4 @@ export class TranslationPool {
     this.#closed = true;
     await this.#piscina.destroy();
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -9,7 +9,7 @@
  */
 import PQueue from 'p-queue';
 import type { AlignedParagraph, PairFlag, SentencePair, SourceParagraph } from '../document.js';
-import { joinTargets } from '../document.js';
+import { countWords, joinTargets } from '../document.js';
 import { PoolError } from '../errors.js';
 import { makeBatches } from './batches.js';
 import type { BatchResult } from './pool.js';
@@ -138,7 +138,7 @@ export class Scheduler {
     for (const [source, target] of known) outcomes.set(source, { target, failed: false });
     const todo = new Map<string, { text: string; tokens: number }>();
     for (const piece of allPieces) if (!outcomes.has(piece.text)) todo.set(piece.text, { text: piece.text, tokens: piece.tokens });
-    if (known.size > 0) this.#report({ translated: 0, cached: known.size, failed: 0, sourceWords: countWords([...known.keys()]), targetTokens: 0 });
+    if (known.size > 0) this.#report({ translated: 0, cached: known.size, failed: 0, sourceWords: sumWords([...known.keys()]), targetTokens: 0 });
 
     const batches = makeBatches([...todo.values()], this.#options.batchSize, this.#options.batchSize * tokenBudget);
     await Promise.all(
@@ -185,7 +185,7 @@ export class Scheduler {
   }
 
   #failed(text: string): Outcome {
-    this.#report({ translated: 0, cached: 0, failed: 1, sourceWords: countWords([text]), targetTokens: 0 });
+    this.#report({ translated: 0, cached: 0, failed: 1, sourceWords: countWords(text), targetTokens: 0 });
     return { target: text, failed: true };
   }
 
@@ -193,7 +193,7 @@ export class Scheduler {
     const { translator, decode, memory } = this.#options;
     const result = await translator.translate({ texts, decode });
     memory?.putMany(texts.map((text, i) => [text, result.translations[i]] as const));
-    this.#report({ translated: texts.length, cached: 0, failed: 0, sourceWords: countWords(texts), targetTokens: result.generatedTokens });
+    this.#report({ translated: texts.length, cached: 0, failed: 0, sourceWords: sumWords(texts), targetTokens: result.generatedTokens });
     return result.translations.map((target) => ({ target, failed: false }));
   }
 
@@ -227,8 +227,6 @@ function align(paragraph: SourceParagraph, flags: PairFlag[], pieces: Piece[][],
   return { index: paragraph.index, start: paragraph.start, kind: paragraph.kind, source: paragraph.text, target: joinTargets(pairs), pairs };
 }
 
-function countWords(texts: readonly string[]): number {
-  let words = 0;
-  for (const text of texts) words += text.split(/\s+/).filter(Boolean).length;
-  return words;
+function sumWords(texts: readonly string[]): number {
+  return texts.reduce((sum, text) => sum + countWords(text), 0);
 }

@@ -4,9 +4,11 @@
  */
 import { AutoModelForSeq2SeqLM, AutoTokenizer } from '@huggingface/transformers';
 import { workerData } from 'piscina';
+import type { SearchConfig } from './decode/index.js';
 import { generateBatch, searchConfig } from './generate.js';
 import type { TranslateReply, WorkerInit, WorkerRequest } from './protocol.js';
 import { configureTransformers } from './transformers-env.js';
+import { errorMessage } from '../errors.js';
 
 const init = workerData as WorkerInit;
 
@@ -30,8 +32,10 @@ async function load() {
 // with every request instead of crashing the thread, which would make the pool respawn it forever.
 const loading = load().then(
   (loaded) => ({ ok: true as const, ...loaded }),
-  (error: unknown) => ({ ok: false as const, message: error instanceof Error ? error.message : String(error) }),
+  (error: unknown) => ({ ok: false as const, message: errorMessage(error) }),
 );
+
+const searchConfigs = new Map<string, SearchConfig>();
 
 export default async function handle(request: WorkerRequest): Promise<TranslateReply> {
   const loaded = await loading;
@@ -46,10 +50,13 @@ export default async function handle(request: WorkerRequest): Promise<TranslateR
     return new Promise<never>(() => undefined);
   }
   try {
-    const config = searchConfig(loaded.model, request.decode);
+    // A run sends the same settings with every batch: resolve them against the model once.
+    const key = JSON.stringify(request.decode);
+    let config = searchConfigs.get(key);
+    if (config === undefined) searchConfigs.set(key, (config = searchConfig(loaded.model, request.decode)));
     const batch = await generateBatch(loaded.model, loaded.tokenizer, request.texts, config, init.streams);
     return { ok: true, ...batch };
   } catch (error) {
-    return { ok: false, error: { kind: 'translate', message: error instanceof Error ? error.message : String(error) } };
+    return { ok: false, error: { kind: 'translate', message: errorMessage(error) } };
   }
 }

@@ -69,10 +69,3 @@ export function escapeTsvField(text: string): string {
 export function unescapeTsvField(field: string): string {
   return field.replace(/\\([\\tnr])/g, (_match, char: string) => TSV_UNESCAPES[char] ?? char);
 }
-
-/**
- * Text for an XML 1.0 document: `cleanText` removes every character XML 1.0 forbids (C0 controls
- * but TAB/LF, CR aside; U+FFFE/U+FFFF; lone surrogates), and the XML builder then escapes
- * `& < > " '`. Exported so the XML writers share one definition.
- */
-export const cleanXmlText = cleanText;

@@ -1,6 +1,6 @@
 /**
  * XML building for the TMX and XLIFF writers, on fast-xml-parser's XMLBuilder (which escapes
- * `& < > " '` in text and attributes). Text goes through `cleanXmlText` first, so the output is
+ * `& < > " '` in text and attributes). Text goes through `cleanText` first, so the output is
  * well-formed XML 1.0 whatever the document holds.
  *
  * Streaming: a writer builds its whole envelope once with `BODY_MARK` where the paragraphs go and
@@ -8,7 +8,7 @@
  * elements and cut out again (`buildInside`), so indentation matches a whole-document build.
  */
 import { XMLBuilder } from 'fast-xml-parser';
-import { cleanXmlText } from '../escape.js';
+import { cleanText } from '../escape.js';
 
 /** An element in XMLBuilder's `preserveOrder` shape, which keeps mixed children in order. */
 export type XmlNode = { [name: string]: XmlNode[] | Record<string, string> } | { '#text': string };
@@ -26,13 +26,13 @@ const builder = new XMLBuilder({
 export function el(name: string, attributes: Record<string, string | undefined>, children: XmlNode[] = []): XmlNode {
   const attrs: Record<string, string> = {};
   for (const [key, value] of Object.entries(attributes)) {
-    if (value !== undefined) attrs[key] = cleanXmlText(value);
+    if (value !== undefined) attrs[key] = cleanText(value);
   }
   return Object.keys(attrs).length > 0 ? { [name]: children, ':@': attrs } : { [name]: children };
 }
 
 export function text(value: string): XmlNode {
-  return { '#text': cleanXmlText(value) };
+  return { '#text': cleanText(value) };
 }
 
 /** Stands where the paragraphs go; made of characters the builder never escapes. */
