@@ -38,6 +38,7 @@ main{padding-bottom:3rem}
 .kind-header{color:var(--muted);font-size:.875rem}
 .flag{font-size:.75em;color:var(--flag);border:1px solid currentColor;border-radius:3px;padding:0 .3em;margin-left:.3em;white-space:nowrap}
 .flag-failed{color:var(--failed)}
+@media (prefers-reduced-motion:reduce){.s{transition:none}}
 @media (max-width:40rem){.row{grid-template-columns:2rem minmax(0,1fr)}.en{grid-column:2;margin-top:.4rem}.cols .en{display:none}}
 @media print{:root{--bg:#fff;--fg:#000;--muted:#555;--rule:#bbb}body{font-size:10pt}header,main{max-width:none;padding:0}.hint{display:none}.cols{position:static}.row{content-visibility:visible;break-inside:avoid}.s:hover,.s.is-active{background:none}.flag{border-color:#000;color:#000}}
 `.trim();
