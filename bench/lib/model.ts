@@ -2,10 +2,11 @@
  * The benchmark model: the full-size generated opus-mt-fr-en (random weights, real shapes and
  * cost per token), fp32 and q8, with EOS unreachable so that every output runs to its forced
  * length. Generated on first use into models/generated/ (git-ignored) and reused while its
- * recorded seed and options match.
+ * recorded graph layout, seed and options match.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { GRAPH_LAYOUT } from '../../src/modelgen/config.js';
 import { generateModel } from '../../src/modelgen/index.js';
 
 export const BENCH_MODEL = { preset: 'opus-mt-fr-en', seed: 0, eosUnreachable: true } as const;
@@ -29,10 +30,15 @@ export function isBenchModel(dir: string): boolean {
   if (!FILES.every((file) => existsSync(path.join(dir, file)))) return false;
   try {
     const config = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')) as {
-      fr2en_generated?: { preset?: string; seed?: number; eos_unreachable?: boolean };
+      fr2en_generated?: { graph_layout?: number; preset?: string; seed?: number; eos_unreachable?: boolean };
     };
     const made = config.fr2en_generated;
-    return made?.preset === BENCH_MODEL.preset && made.seed === BENCH_MODEL.seed && made.eos_unreachable === BENCH_MODEL.eosUnreachable;
+    return (
+      made?.graph_layout === GRAPH_LAYOUT &&
+      made.preset === BENCH_MODEL.preset &&
+      made.seed === BENCH_MODEL.seed &&
+      made.eos_unreachable === BENCH_MODEL.eosUnreachable
+    );
   } catch {
     return false; // unreadable config: regenerate
   }

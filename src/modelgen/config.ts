@@ -31,11 +31,14 @@ export interface ModelCardInfo {
   readonly eosUnreachable: boolean;
 }
 
+/** Bumped when the generated graphs change, so that cached models are regenerated. */
+export const GRAPH_LAYOUT = 2; // 2: Optimum's merged-decoder layout
+
 export function modelConfig(dims: MarianDims, info: ModelCardInfo): Record<string, unknown> {
   return {
     _name_or_path: `fr2en-generated/${info.preset}`,
     // Not read by transformers.js; records how the random model was made.
-    fr2en_generated: { preset: info.preset, seed: info.seed, eos_unreachable: info.eosUnreachable, eos_bias: dims.eosBias },
+    fr2en_generated: { graph_layout: GRAPH_LAYOUT, preset: info.preset, seed: info.seed, eos_unreachable: info.eosUnreachable, eos_bias: dims.eosBias },
     activation_dropout: 0,
     activation_function: 'swish',
     add_bias_logits: false,

@@ -86,11 +86,16 @@ export class GraphBuilder {
   }
 
   /**
-   * Declares `value` as a graph output called `name` (an Identity renames it when needed).
-   * Without a shape only the element type is declared, as `If` branch outputs allow.
+   * Declares `value` as a graph output called `name`. A value computed by this graph's nodes is
+   * renamed in place; anything else (an input, an outer-scope value) goes through an Identity,
+   * which copies it at run time. Without a shape only the element type is declared, as `If`
+   * branch outputs allow.
    */
   output(value: string, name: string, type: DataTypeName, shape?: readonly Dim[]): void {
-    if (value !== name) this.#node('Identity', [value], [name], {});
+    if (value !== name) {
+      if (this.#nodes.some((node) => node.output.includes(value))) renameValue(this.#nodes, value, name);
+      else this.#node('Identity', [value], [name], {});
+    }
     this.#outputs.push(valueInfo(name, type, shape));
   }
 
@@ -99,6 +104,11 @@ export class GraphBuilder {
     this.#shared.initializerNames.add(name);
     this.#shared.initializers.push(tensor(name, data, dims));
     return name;
+  }
+
+  /** A weight read from several subgraphs (the decoder's two branches): made on first use only. */
+  weight(name: string, dims: readonly number[], make: () => TensorData): string {
+    return this.#shared.initializerNames.has(name) ? name : this.initializer(name, make(), dims);
   }
 
   /** A small constant, written once per distinct value. */
@@ -154,5 +164,14 @@ export class GraphBuilder {
       input: this.#inputs,
       output: this.#outputs,
     };
+  }
+}
+
+/** Renames a value where nodes produce or read it, including inside their subgraphs. */
+function renameValue(nodes: NodeMessage[], from: string, to: string): void {
+  for (const node of nodes) {
+    node.input = node.input.map((v) => (v === from ? to : v));
+    node.output = node.output.map((v) => (v === from ? to : v));
+    for (const attr of node.attribute) if (attr.g) renameValue(attr.g.node, from, to);
   }
 }

@@ -8,11 +8,11 @@
  * Simplifications, none of which changes the result:
  * - padding and causal masks add -1e9 rather than float32's lowest value; exp() underflows to 0
  *   either way;
- * - the `If` on use_cache_branch only chooses where the past (self k/v) and the encoder k/v come
- *   from; everything else runs once, after it, instead of being duplicated in both branches as
- *   in Optimum's exports.
+ * The merged decoder has Optimum's layout (the whole decoder in each branch of an `If` on
+ * use_cache_branch, empty encoder entries in the cached branch's `present`), so a step costs
+ * what a step of the real export costs: no copies of the cache or the logits.
  */
-import { GraphBuilder } from './graph-builder.js';
+import { GraphBuilder, tensor } from './graph-builder.js';
 import { encodeModel, IR_VERSION, OPSET, type GraphMessage } from './onnx-proto.js';
 import type { MarianDims } from './presets.js';
 import { quantizeSymmetric, transposeInt8 } from './quantize.js';
@@ -36,13 +36,11 @@ interface WeightOps {
 
 function fp32Ops(w: MarianWeights): WeightOps {
   const { vocabSize, dModel } = w.dims;
-  let table: string | undefined;
-  const embeddingTable = (g: GraphBuilder): string =>
-    (table ??= g.initializer('model.shared.weight', w.embeddings, [vocabSize, dModel]));
+  const embeddingTable = (g: GraphBuilder): string => g.weight('model.shared.weight', [vocabSize, dModel], () => w.embeddings);
   return {
     linear(g, x, lin, name) {
-      const weight = g.initializer(`${name}.weight`, lin.weight, [lin.inDim, lin.outDim]);
-      const bias = g.initializer(`${name}.bias`, lin.bias, [lin.outDim]);
+      const weight = g.weight(`${name}.weight`, [lin.inDim, lin.outDim], () => lin.weight);
+      const bias = g.weight(`${name}.bias`, [lin.outDim], () => lin.bias);
       return g.op('Add', [g.op('MatMul', [x, weight]), bias]);
     },
     embed(g, ids) {
@@ -52,7 +50,7 @@ function fp32Ops(w: MarianWeights): WeightOps {
     logits(g, h) {
       // Gemm with transB reads the [V, d] embedding table as is: no transposed copy in the
       // file or in memory. Gemm wants 2-D input, hence the reshapes.
-      const bias = g.initializer('final_logits_bias', w.finalLogitsBias, [vocabSize]);
+      const bias = g.weight('final_logits_bias', [vocabSize], () => w.finalLogitsBias);
       const flat = g.op('Reshape', [h, g.constInt64([-1, dModel])]);
       const out = g.op('Gemm', [flat, embeddingTable(g), bias], { transB: 1 });
       const batchAndTime = g.op('Slice', [g.op('Shape', [h]), g.constInt64([0]), g.constInt64([2])]);
@@ -61,11 +59,13 @@ function fp32Ops(w: MarianWeights): WeightOps {
   };
 }
 
-/** The encoder and the decoder share the embedding table: quantize it once per model (30.5M values at full size). */
-const embeddingCache = new WeakMap<MarianWeights, ReturnType<typeof quantizeSymmetric>>();
-function quantizedEmbeddings(w: MarianWeights, quantize: () => ReturnType<typeof quantizeSymmetric>): ReturnType<typeof quantizeSymmetric> {
-  let cached = embeddingCache.get(w);
-  if (cached === undefined) embeddingCache.set(w, (cached = quantize()));
+type Quantized = ReturnType<typeof quantizeSymmetric>;
+
+/** Each weight matrix is quantized once per model, however many graphs and branches read it. */
+const quantizedCache = new WeakMap<object, Quantized>();
+function quantizedOnce(key: object, quantize: () => Quantized): Quantized {
+  let cached = quantizedCache.get(key);
+  if (cached === undefined) quantizedCache.set(key, (cached = quantize()));
   return cached;
 }
 
@@ -73,45 +73,40 @@ function q8Ops(w: MarianWeights): WeightOps {
   const { vocabSize, dModel } = w.dims;
   // Per-row scales for the Gather table; the same int8 values, transposed, with the same
   // scales per column, serve the output projection.
-  const embQ = quantizedEmbeddings(w, () => quantizeSymmetric(w.embeddings, vocabSize, dModel, 0));
+  const embQ = () => quantizedOnce(w.embeddings, () => quantizeSymmetric(w.embeddings, vocabSize, dModel, 0));
   const quantizedMatMul = (g: GraphBuilder, x: string, weight: string, scales: string, bias: string): string => {
     const [xq, xScale, xZero] = g.opN('DynamicQuantizeLinear', [x], 3);
     const product = g.op('MatMulInteger', [xq, weight, xZero]);
     const scale = g.op('Mul', [xScale, scales]);
     return g.op('Add', [g.op('Mul', [g.op('Cast', [product], { to: 1 /* FLOAT */ }), scale]), bias]);
   };
-  let table: { values: string; scales: string } | undefined;
   return {
     linear(g, x, lin, name) {
-      const q = quantizeSymmetric(lin.weight, lin.inDim, lin.outDim, 1);
-      const weight = g.initializer(`${name}.weight_quantized`, q.values, [lin.inDim, lin.outDim]);
-      const scales = g.initializer(`${name}.weight_scale`, q.scales, [lin.outDim]);
-      const bias = g.initializer(`${name}.bias`, lin.bias, [lin.outDim]);
+      const q = () => quantizedOnce(lin, () => quantizeSymmetric(lin.weight, lin.inDim, lin.outDim, 1));
+      const weight = g.weight(`${name}.weight_quantized`, [lin.inDim, lin.outDim], () => q().values);
+      const scales = g.weight(`${name}.weight_scale`, [lin.outDim], () => q().scales);
+      const bias = g.weight(`${name}.bias`, [lin.outDim], () => lin.bias);
       return quantizedMatMul(g, x, weight, scales, bias);
     },
     embed(g, ids) {
+      const values = g.weight('model.shared.weight_quantized', [vocabSize, dModel], () => embQ().values);
       // sqrt(d_model) is folded into the row scales: one Mul instead of two.
-      table ??= {
-        values: g.initializer('model.shared.weight_quantized', embQ.values, [vocabSize, dModel]),
-        scales: g.initializer(
-          'model.shared.weight_scale_x_sqrt_d',
-          embQ.scales.map((s) => s * Math.sqrt(dModel)),
-          [vocabSize, 1],
-        ),
-      };
-      const rows = g.op('Cast', [g.op('Gather', [table.values, ids], { axis: 0 })], { to: 1 });
-      return g.op('Mul', [rows, g.op('Gather', [table.scales, ids], { axis: 0 })]);
+      const scales = g.weight('model.shared.weight_scale_x_sqrt_d', [vocabSize, 1], () =>
+        embQ().scales.map((scale) => scale * Math.sqrt(dModel)),
+      );
+      const rows = g.op('Cast', [g.op('Gather', [values, ids], { axis: 0 })], { to: 1 });
+      return g.op('Mul', [rows, g.op('Gather', [scales, ids], { axis: 0 })]);
     },
     logits(g, h) {
-      const weight = g.initializer('lm_head.weight_quantized', transposeInt8(embQ.values, vocabSize, dModel), [dModel, vocabSize]);
-      const scales = g.initializer('lm_head.weight_scale', embQ.scales, [vocabSize]);
-      const bias = g.initializer('final_logits_bias', w.finalLogitsBias, [vocabSize]);
+      const weight = g.weight('lm_head.weight_quantized', [dModel, vocabSize], () => transposeInt8(embQ().values, vocabSize, dModel));
+      const scales = g.weight('lm_head.weight_scale', [vocabSize], () => embQ().scales);
+      const bias = g.weight('final_logits_bias', [vocabSize], () => w.finalLogitsBias);
       return quantizedMatMul(g, h, weight, scales, bias);
     },
   };
 }
 
-/** Shared pieces of both graphs. */
+/** The layers' building blocks, written into one graph (the encoder's, or a decoder branch). */
 class Layers {
   readonly #g: GraphBuilder;
   readonly #ops: WeightOps;
@@ -127,8 +122,9 @@ class Layers {
     return this.#dims.dModel / this.#dims.heads;
   }
 
-  /** x [B, T, d] -> [B, H, T, head_dim], the layout of the k/v cache. Works in any subgraph. */
-  projectHeads(g: GraphBuilder, x: string, lin: Linear, name: string): string {
+  /** x [B, T, d] -> [B, H, T, head_dim], the layout of the k/v cache. */
+  projectHeads(x: string, lin: Linear, name: string): string {
+    const g = this.#g;
     const y = this.#ops.linear(g, x, lin, name);
     const split = g.op('Reshape', [y, g.constInt64([0, -1, this.#dims.heads, this.headDim])]);
     return g.op('Transpose', [split], { perm: [0, 2, 1, 3] });
@@ -137,7 +133,7 @@ class Layers {
   /** Scaled dot-product attention of x's queries over keys/values [B, H, S, hd]. */
   attend(x: string, keys: string, values: string, mask: string, attn: Attention, name: string): string {
     const g = this.#g;
-    const q = this.projectHeads(g, x, attn.q, `${name}.q_proj`);
+    const q = this.projectHeads(x, attn.q, `${name}.q_proj`);
     const scaled = g.op('Mul', [q, g.constFloat([1 / Math.sqrt(this.headDim)], [])]);
     const scores = g.op('MatMul', [scaled, g.op('Transpose', [keys], { perm: [0, 1, 3, 2] })]);
     const probs = g.op('Softmax', [g.op('Add', [scores, mask])], { axis: -1 });
@@ -150,8 +146,8 @@ class Layers {
   addNorm(residual: string, x: string, norm: LayerNorm, name: string): string {
     const g = this.#g;
     const d = this.#dims.dModel;
-    const gamma = g.initializer(`${name}.weight`, norm.gamma, [d]);
-    const beta = g.initializer(`${name}.bias`, norm.beta, [d]);
+    const gamma = g.weight(`${name}.weight`, [d], () => norm.gamma);
+    const beta = g.weight(`${name}.bias`, [d], () => norm.beta);
     return g.op('LayerNormalization', [g.op('Add', [residual, x]), gamma, beta], {
       axis: -1,
       epsilon: { float: LAYER_NORM_EPS },
@@ -169,7 +165,7 @@ class Layers {
   embedWithPositions(ids: string, positions: string, tableName: string): string {
     const g = this.#g;
     const { maxPositions, dModel } = this.#dims;
-    const table = g.initializer(tableName, sinusoidalPositions(maxPositions, dModel), [maxPositions, dModel]);
+    const table = g.weight(tableName, [maxPositions, dModel], () => sinusoidalPositions(maxPositions, dModel));
     const pos = g.op('Gather', [table, positions], { axis: 0 }); // [T, d], broadcast over batch
     return g.op('Add', [this.#ops.embed(g, ids), pos]);
   }
@@ -183,7 +179,8 @@ class Layers {
   }
 
   /** Element `index` of a tensor's shape, as an int64 scalar. */
-  dim(g: GraphBuilder, x: string, index: number): string {
+  dim(x: string, index: number): string {
+    const g = this.#g;
     return g.op('Gather', [g.op('Shape', [x]), g.constInt64([index], [])], { axis: 0 });
   }
 }
@@ -210,15 +207,15 @@ export function buildEncoder(w: MarianWeights, dtype: WeightDtype): Uint8Array {
   const ids = g.input('input_ids', 'INT64', ['batch_size', 'encoder_sequence_length']);
   const mask = g.input('attention_mask', 'INT64', ['batch_size', 'encoder_sequence_length']);
 
-  const length = L.dim(g, ids, 1);
+  const length = L.dim(ids, 1);
   const positions = g.op('Range', [g.constInt64([0], []), length, g.constInt64([1], [])]);
   let x = L.embedWithPositions(ids, positions, 'model.encoder.embed_positions.weight');
   const padding = L.paddingMask(mask);
 
   w.encoder.forEach((layer, i) => {
     const name = `model.encoder.layers.${i}`;
-    const k = L.projectHeads(g, x, layer.selfAttn.k, `${name}.self_attn.k_proj`);
-    const v = L.projectHeads(g, x, layer.selfAttn.v, `${name}.self_attn.v_proj`);
+    const k = L.projectHeads(x, layer.selfAttn.k, `${name}.self_attn.k_proj`);
+    const v = L.projectHeads(x, layer.selfAttn.v, `${name}.self_attn.v_proj`);
     const attended = L.attend(x, k, v, padding, layer.selfAttn, `${name}.self_attn`);
     x = L.addNorm(x, attended, layer.selfAttnNorm, `${name}.self_attn_layer_norm`);
     x = L.addNorm(x, L.feedForward(x, layer.fc1, layer.fc2, name), layer.finalNorm, `${name}.final_layer_norm`);
@@ -228,65 +225,34 @@ export function buildEncoder(w: MarianWeights, dtype: WeightDtype): Uint8Array {
   return wrapModel(g.build(), `MarianMT encoder (generated, random weights, ${dtype})`);
 }
 
-export function buildDecoder(w: MarianWeights, dtype: WeightDtype): Uint8Array {
-  const { dModel, heads, vocabSize } = w.dims;
-  const g = new GraphBuilder('marian_decoder_merged');
-  const ops = opsFor(w, dtype);
+interface DecoderInputs {
+  ids: string;
+  encoderStates: string;
+  encoderMask: string;
+  past: { selfKey: string; selfValue: string; encoderKey: string; encoderValue: string }[];
+}
+
+/**
+ * One branch of the merged decoder. As in Optimum's merged exports, each branch holds the whole
+ * decoder, so a step copies nothing it does not need:
+ * - `cached`: the self-attention cache grows by Concat and the cross-attention reads the encoder
+ *   k/v inputs directly; the encoder entries of `present` are empty placeholders
+ *   ([0, heads, 1, head_dim], Optimum's shape), because callers keep the first step's;
+ * - not cached (first step): the past inputs are never read (older runtimes send them with a
+ *   wrong batch size) and the encoder k/v are projected from encoder_hidden_states.
+ */
+function decoderBranch(root: GraphBuilder, name: string, cached: boolean, w: MarianWeights, ops: WeightOps, inputs: DecoderInputs): GraphMessage {
+  const g = root.subgraph(name);
   const L = new Layers(g, ops, w.dims);
-  const hd = L.headDim;
-  const layers = w.decoder;
-
-  const encMask = g.input('encoder_attention_mask', 'INT64', ['batch_size', 'encoder_sequence_length']);
-  const ids = g.input('input_ids', 'INT64', ['batch_size', 'decoder_sequence_length']);
-  const encStates = g.input('encoder_hidden_states', 'FLOAT', ['batch_size', 'encoder_sequence_length', dModel]);
-  const past = layers.map((_, i) => ({
-    selfKey: g.input(`past_key_values.${i}.decoder.key`, 'FLOAT', ['batch_size', heads, 'past_decoder_sequence_length', hd]),
-    selfValue: g.input(`past_key_values.${i}.decoder.value`, 'FLOAT', ['batch_size', heads, 'past_decoder_sequence_length', hd]),
-    encKey: g.input(`past_key_values.${i}.encoder.key`, 'FLOAT', ['batch_size', heads, 'encoder_sequence_length_out', hd]),
-    encValue: g.input(`past_key_values.${i}.encoder.value`, 'FLOAT', ['batch_size', heads, 'encoder_sequence_length_out', hd]),
-  }));
-  const useCache = g.input('use_cache_branch', 'BOOL', [1]);
-
-  // The If yields, per layer: past self k/v (empty on the first step) and the encoder k/v
-  // (projected from encoder_hidden_states on the first step, taken from the cache after).
-  const cacheOutputs = layers.flatMap((_, i) => [`self_k.${i}`, `self_v.${i}`, `enc_k.${i}`, `enc_v.${i}`]);
-
-  const withCache = g.subgraph('use_cache');
-  layers.forEach((_, i) => {
-    const p = past[i];
-    [p.selfKey, p.selfValue, p.encKey, p.encValue].forEach((src, j) =>
-      withCache.output(withCache.op('Identity', [src]), `then_${cacheOutputs[4 * i + j]}`, 'FLOAT'),
-    );
-  });
-
-  // First step: must not read the past inputs (older runtimes send them with a wrong batch).
-  const noCache = g.subgraph('no_cache');
-  const batch = noCache.op('Slice', [noCache.op('Shape', [ids]), noCache.constInt64([0]), noCache.constInt64([1])]);
-  const emptyShape = noCache.op('Concat', [batch, noCache.constInt64([heads, 0, hd])], { axis: 0 });
-  const empty = noCache.op('ConstantOfShape', [emptyShape]); // float zeros by default
-  layers.forEach((layer, i) => {
-    const name = `model.decoder.layers.${i}.encoder_attn`;
-    const outs = [
-      noCache.op('Identity', [empty]),
-      noCache.op('Identity', [empty]),
-      L.projectHeads(noCache, encStates, layer.crossAttn.k, `${name}.k_proj`),
-      L.projectHeads(noCache, encStates, layer.crossAttn.v, `${name}.v_proj`),
-    ];
-    outs.forEach((value, j) => noCache.output(value, `else_${cacheOutputs[4 * i + j]}`, 'FLOAT'));
-  });
-
-  const branchOut = g.opN('If', [useCache], cacheOutputs.length, {
-    then_branch: { graph: withCache.build(false) },
-    else_branch: { graph: noCache.build(false) },
-  }, 'cache_select');
+  const { heads } = w.dims;
+  const one = g.constInt64([1], []);
 
   // Positions continue after the cached tokens: position = past_len + i.
-  const pastLength = L.dim(g, branchOut[0], 2);
-  const newLength = L.dim(g, ids, 1);
-  const totalLength = g.op('Add', [pastLength, newLength]);
-  const one = g.constInt64([1], []);
+  const newLength = L.dim(inputs.ids, 1);
+  const pastLength = cached ? L.dim(inputs.past[0].selfKey, 2) : g.constInt64([0], []);
+  const totalLength = cached ? g.op('Add', [pastLength, newLength]) : newLength;
   const positions = g.op('Range', [pastLength, totalLength, one]);
-  let x = L.embedWithPositions(ids, positions, 'model.decoder.embed_positions.weight');
+  let x = L.embedWithPositions(inputs.ids, positions, 'model.decoder.embed_positions.weight');
 
   // Causal mask [T, past + T]: query at position p sees keys at positions <= p.
   const keyPositions = g.op('Range', [g.constInt64([0], []), totalLength, one]);
@@ -295,33 +261,61 @@ export function buildDecoder(w: MarianWeights, dtype: WeightDtype): Uint8Array {
     g.op('Unsqueeze', [positions, g.constInt64([1])]),
   ]);
   const causal = g.op('Where', [future, g.constFloat([MASKED], []), g.constFloat([0], [])]);
-  const crossMask = L.paddingMask(encMask);
+  const crossMask = L.paddingMask(inputs.encoderMask);
+  const placeholder = () =>
+    g.op('Constant', [], { value: { tensor: tensor('empty_encoder_kv', new Float32Array(0), [0, heads, 1, L.headDim]) } });
 
-  const presents: { name: string; value: string }[] = [];
-  layers.forEach((layer, i) => {
-    const name = `model.decoder.layers.${i}`;
-    const [pastK, pastV, encK, encV] = branchOut.slice(4 * i, 4 * i + 4);
-    const newK = L.projectHeads(g, x, layer.selfAttn.k, `${name}.self_attn.k_proj`);
-    const newV = L.projectHeads(g, x, layer.selfAttn.v, `${name}.self_attn.v_proj`);
-    const keys = g.op('Concat', [pastK, newK], { axis: 2 });
-    const values = g.op('Concat', [pastV, newV], { axis: 2 });
-    const selfAttended = L.attend(x, keys, values, causal, layer.selfAttn, `${name}.self_attn`);
-    x = L.addNorm(x, selfAttended, layer.selfAttnNorm, `${name}.self_attn_layer_norm`);
-    const crossAttended = L.attend(x, encK, encV, crossMask, layer.crossAttn, `${name}.encoder_attn`);
-    x = L.addNorm(x, crossAttended, layer.crossAttnNorm, `${name}.encoder_attn_layer_norm`);
-    x = L.addNorm(x, L.feedForward(x, layer.fc1, layer.fc2, name), layer.finalNorm, `${name}.final_layer_norm`);
-    presents.push(
-      { name: `present.${i}.decoder.key`, value: keys },
-      { name: `present.${i}.decoder.value`, value: values },
-      { name: `present.${i}.encoder.key`, value: encK },
-      { name: `present.${i}.encoder.value`, value: encV },
-    );
+  const presents: string[] = [];
+  w.decoder.forEach((layer, i) => {
+    const prefix = `model.decoder.layers.${i}`;
+    const past = inputs.past[i];
+    const newK = L.projectHeads(x, layer.selfAttn.k, `${prefix}.self_attn.k_proj`);
+    const newV = L.projectHeads(x, layer.selfAttn.v, `${prefix}.self_attn.v_proj`);
+    const keys = cached ? g.op('Concat', [past.selfKey, newK], { axis: 2 }) : newK;
+    const values = cached ? g.op('Concat', [past.selfValue, newV], { axis: 2 }) : newV;
+    const encoderKey = cached ? past.encoderKey : L.projectHeads(inputs.encoderStates, layer.crossAttn.k, `${prefix}.encoder_attn.k_proj`);
+    const encoderValue = cached ? past.encoderValue : L.projectHeads(inputs.encoderStates, layer.crossAttn.v, `${prefix}.encoder_attn.v_proj`);
+    const selfAttended = L.attend(x, keys, values, causal, layer.selfAttn, `${prefix}.self_attn`);
+    x = L.addNorm(x, selfAttended, layer.selfAttnNorm, `${prefix}.self_attn_layer_norm`);
+    const crossAttended = L.attend(x, encoderKey, encoderValue, crossMask, layer.crossAttn, `${prefix}.encoder_attn`);
+    x = L.addNorm(x, crossAttended, layer.crossAttnNorm, `${prefix}.encoder_attn_layer_norm`);
+    x = L.addNorm(x, L.feedForward(x, layer.fc1, layer.fc2, prefix), layer.finalNorm, `${prefix}.final_layer_norm`);
+    presents.push(keys, values, cached ? placeholder() : encoderKey, cached ? placeholder() : encoderValue);
   });
 
-  g.output(ops.logits(g, x), 'logits', 'FLOAT', ['batch_size', 'decoder_sequence_length', vocabSize]);
-  for (const p of presents) {
-    const length = p.name.includes('.decoder.') ? 'present_decoder_sequence_length' : 'encoder_sequence_length_out';
-    g.output(p.value, p.name, 'FLOAT', ['batch_size', heads, length, hd]);
-  }
+  [ops.logits(g, x), ...presents].forEach((value, j) => g.output(value, `${name}.output_${j}`, 'FLOAT'));
+  return g.build(false);
+}
+
+export function buildDecoder(w: MarianWeights, dtype: WeightDtype): Uint8Array {
+  const { dModel, heads, vocabSize } = w.dims;
+  const g = new GraphBuilder('marian_decoder_merged');
+  const ops = opsFor(w, dtype);
+  const hd = dModel / heads;
+
+  const encoderMask = g.input('encoder_attention_mask', 'INT64', ['batch_size', 'encoder_sequence_length']);
+  const ids = g.input('input_ids', 'INT64', ['batch_size', 'decoder_sequence_length']);
+  const encoderStates = g.input('encoder_hidden_states', 'FLOAT', ['batch_size', 'encoder_sequence_length', dModel]);
+  const past = w.decoder.map((_, i) => ({
+    selfKey: g.input(`past_key_values.${i}.decoder.key`, 'FLOAT', ['batch_size', heads, 'past_decoder_sequence_length', hd]),
+    selfValue: g.input(`past_key_values.${i}.decoder.value`, 'FLOAT', ['batch_size', heads, 'past_decoder_sequence_length', hd]),
+    encoderKey: g.input(`past_key_values.${i}.encoder.key`, 'FLOAT', ['batch_size', heads, 'encoder_sequence_length_out', hd]),
+    encoderValue: g.input(`past_key_values.${i}.encoder.value`, 'FLOAT', ['batch_size', heads, 'encoder_sequence_length_out', hd]),
+  }));
+  const useCache = g.input('use_cache_branch', 'BOOL', [1]);
+  const inputs = { ids, encoderStates, encoderMask, past };
+
+  const presentNames = w.decoder.flatMap((_, i) =>
+    ['decoder.key', 'decoder.value', 'encoder.key', 'encoder.value'].map((part) => `present.${i}.${part}`),
+  );
+  const results = g.opN('If', [useCache], 1 + presentNames.length, {
+    then_branch: { graph: decoderBranch(g, 'use_cache', true, w, ops, inputs) },
+    else_branch: { graph: decoderBranch(g, 'no_cache', false, w, ops, inputs) },
+  }, 'cache_select');
+  g.output(results[0], 'logits', 'FLOAT', ['batch_size', 'decoder_sequence_length', vocabSize]);
+  presentNames.forEach((name, j) => {
+    const length = name.includes('.decoder.') ? 'present_decoder_sequence_length' : 'encoder_sequence_length_out';
+    g.output(results[j + 1], name, 'FLOAT', ['batch_size', heads, length, hd]);
+  });
   return wrapModel(g.build(), `MarianMT merged decoder (generated, random weights, ${dtype})`);
 }
