@@ -58,7 +58,7 @@ export interface Summary {
   ratioVsNaiveFp32: number | null;
   ratioVsNaiveQ8: number | null;
   targetTokensPerSecond: number | null;
-  /** Best target tokens/s among the q8 ceiling rows. */
+  /** Best target tokens/s among the q8 ceiling rows that run the workload's lengths. */
   ceilingTargetTokensPerSecond: number | null;
   ceilingPercent: number | null;
   peakRssMiB: number | null;
@@ -78,7 +78,7 @@ export function summarize(rows: Row[], configs: BenchConfig[]): Summary {
   const ratio = (x: number | null | undefined, y: number | null | undefined) => (x && y ? x / y : null);
   const ceilingRows = rows.filter((row) => {
     const spec = configs.find((config) => config.id === row.id)?.spec;
-    return row.ok && spec?.kind === 'ceiling' && spec.dtype === 'q8';
+    return row.ok && spec?.kind === 'ceiling' && spec.dtype === 'q8' && spec.lengths !== 'mean';
   });
   const ceiling = ceilingRows.length > 0 ? Math.max(...ceilingRows.map((row) => row.targetTokensPerSecond ?? 0)) : null;
   const scaling = (id: string, factor: number) => {

@@ -42,8 +42,16 @@ export interface CeilingConfig {
   dtype: ModelDtype;
   /** Rows per batch, all of the same length. */
   batch: number;
+  /**
+   * Row lengths. `workload` (the default): the workload's pieces sorted by length and cut into
+   * batches, each run at its own mean length, once over the workload, so the ceiling does the
+   * same mix of lengths as the rows it is compared with. `mean`: every batch at the workload's
+   * mean length (`batches` timed batches); a step's cost grows with the length, so this figure
+   * is higher than any mixed workload can reach and is reported for reference only.
+   */
+  lengths?: 'workload' | 'mean';
   threads: number;
-  /** Timed batches (after one untimed warm-up batch). */
+  /** Timed batches with `lengths: 'mean'` (after one untimed warm-up batch). */
   batches: number;
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
   enableCpuMemArena?: boolean;

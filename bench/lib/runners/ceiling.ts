@@ -3,7 +3,8 @@
  * merged decoder are run with onnxruntime-node (the build transformers.js uses) on batches of
  * equal-length rows: no tokenizer, no padding, no logits processors, greedy argmax in a tight
  * loop, the KV cache fed back as the library does (encoder entries from the first step only).
- * Row length is the workload's mean source length, so the cost per token matches the workload.
+ * Rows take the workload's lengths (see CeilingConfig.lengths): a step's cost grows with the
+ * length, so the ceiling must do the same mix of lengths as the rows it is compared with.
  */
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -47,16 +48,16 @@ export async function runCeiling(spec: CeilingConfig, modelDir: string, workload
   );
   const loadMs = since(loadStart);
 
-  const sourceLength = Math.max(1, Math.round(workload.sourceTokens / workload.pieces.length));
-  const newTokens = Math.ceil(LENGTH_FACTOR * sourceLength);
-  const B = spec.batch;
+  const meanLength = Math.max(1, Math.round(workload.sourceTokens / workload.pieces.length));
+  const shapes = spec.lengths === 'mean' ? Array.from({ length: spec.batches }, () => ({ rows: spec.batch, sourceLength: meanLength })) : workloadShapes(workload, spec.batch);
   let seed = 1;
   const randomId = () => {
     seed = (seed * 1103515245 + 12345) % 2 ** 31;
     return BigInt(2 + (seed % (shape.vocab - 3)));
   };
 
-  const runBatch = async ({ encoder, decoder }: (typeof sessions)[number]): Promise<void> => {
+  const runBatch = async ({ encoder, decoder }: (typeof sessions)[number], { rows: B, sourceLength }: BatchShape): Promise<void> => {
+    const newTokens = newTokensFor(sourceLength);
     // Source rows: L random ids then </s>, as the tokenizer would produce.
     const L = sourceLength + 1;
     const ids = new BigInt64Array(B * L);
@@ -102,26 +103,48 @@ export async function runCeiling(spec: CeilingConfig, modelDir: string, workload
 
   // Warm-up: first-run allocations and kernel selection are not throughput.
   const drivers = Array.from({ length: streams }, (_, i) => sessions[i % sessions.length]);
-  await Promise.all(drivers.map((pair) => runBatch(pair)));
+  await Promise.all(drivers.map((pair) => runBatch(pair, { rows: spec.batch, sourceLength: meanLength })));
+  // The drivers take batches in turn from one list, as fr2en's workers take them from its queue.
+  let next = 0;
   const runStart = performance.now();
   await Promise.all(
     drivers.map(async (pair) => {
-      for (let b = 0; b < spec.batches; b++) await runBatch(pair);
+      for (let b = next++; b < shapes.length; b = next++) await runBatch(pair, shapes[b]);
     }),
   );
   const runMs = since(runStart);
   await Promise.all(sessions.flatMap(({ encoder, decoder }) => [encoder.release(), decoder.release()]));
-  const rows = B * spec.batches * streams;
+  const rows = shapes.reduce((sum, shape) => sum + shape.rows, 0);
+  const targetTokens = shapes.reduce((sum, shape) => sum + shape.rows * newTokensFor(shape.sourceLength), 0);
   return {
     loadMs,
     runMs,
     pieces: rows,
     // No text: words/s is reported from the workload's words per target token.
-    sourceWords: Math.round((rows * newTokens * workload.sourceWords) / workload.targetTokens),
-    targetTokens: rows * newTokens,
-    computedTokens: rows * newTokens,
+    sourceWords: Math.round((targetTokens * workload.sourceWords) / workload.targetTokens),
+    targetTokens,
+    computedTokens: targetTokens,
     threadsUsed: spec.threads * streams,
     outputHash: null,
-    extra: { sourceLength, newTokens, batch: B, batches: spec.batches, streams, ortVersion: ort.env.versions?.common ?? 'unknown' },
+    extra: { lengths: spec.lengths ?? 'workload', meanLength, batch: spec.batch, batches: shapes.length, streams, ortVersion: ort.env.versions?.common ?? 'unknown' },
   };
+}
+
+interface BatchShape {
+  rows: number;
+  /** Source tokens of every row, without </s>. */
+  sourceLength: number;
+}
+
+const newTokensFor = (sourceLength: number): number => Math.ceil(LENGTH_FACTOR * sourceLength);
+
+/** The workload's pieces sorted by length, `batch` at a time, each batch at its mean length. */
+function workloadShapes(workload: Workload, batch: number): BatchShape[] {
+  const lengths = workload.pieces.map((piece) => piece.tokens).sort((a, b) => a - b);
+  const shapes: BatchShape[] = [];
+  for (let i = 0; i < lengths.length; i += batch) {
+    const group = lengths.slice(i, i + batch);
+    shapes.push({ rows: group.length, sourceLength: Math.max(1, Math.round(group.reduce((a, b) => a + b, 0) / group.length)) });
+  }
+  return shapes;
 }
