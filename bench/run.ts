@@ -14,9 +14,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { AutoTokenizer } from '@huggingface/transformers';
-import { loadTokenCounter } from '../src/translate/token-counter.js';
-import { configureTransformers } from '../src/translate/transformers-env.js';
+import { loadModelTokenizer } from '../src/translate/model-tokenizer.js';
 import { machineDetails } from './lib/machine.js';
 import { BENCH_MODEL, ensureBenchModel } from './lib/model.js';
 import { makePlan } from './lib/plan.js';
@@ -57,23 +55,22 @@ function selectConfigs(configs: BenchConfig[], only: string[] | undefined, all: 
   return all.filter((config) => only.includes(config.id) || only.includes(config.group));
 }
 
-/** Main-thread tokenizer costs: counting (what the Scheduler does) and batch encode/decode (the worker's). */
+/** Main-thread tokenizer costs: counting (the Scheduler's), batch encode and decode (the pool's). */
 async function tokenizerCosts(modelDir: string, workload: Workload) {
-  configureTransformers();
-  const counter = await loadTokenCounter(modelDir);
+  const tokenizer = await loadModelTokenizer(modelDir);
   let started = performance.now();
-  for (const piece of workload.pieces) counter.count(piece.text);
+  for (const piece of workload.pieces) tokenizer.counter.count(piece.text);
   const countMs = performance.now() - started;
-  const tokenizer = await AutoTokenizer.from_pretrained(modelDir, { local_files_only: true });
   let encodeMs = 0;
   let decodeMs = 0;
   for (let i = 0; i < workload.pieces.length; i += 16) {
     const texts = workload.pieces.slice(i, i + 16).map((piece) => piece.text);
     started = performance.now();
-    const encoded = tokenizer(texts, { padding: true, truncation: false });
+    const { inputIds, batchSize, length } = tokenizer.encode(texts);
     encodeMs += performance.now() - started;
+    const rows = Array.from({ length: batchSize }, (_, b) => Array.from(inputIds.subarray(b * length, (b + 1) * length), Number));
     started = performance.now();
-    tokenizer.batch_decode(encoded.input_ids, { skip_special_tokens: true });
+    tokenizer.decode(rows);
     decodeMs += performance.now() - started;
   }
   const round = (ms: number) => Math.round(ms * 10) / 10;
@@ -134,8 +131,7 @@ async function main(argv: string[]): Promise<number> {
   mkdirSync(OUT_DIR, { recursive: true });
 
   const model = await ensureBenchModel(REPO_ROOT, log);
-  configureTransformers();
-  const workload = buildWorkload(REPO_ROOT, args.sentences ?? plan.sentences, await loadTokenCounter(model.dir));
+  const workload = buildWorkload(REPO_ROOT, args.sentences ?? plan.sentences, (await loadModelTokenizer(model.dir)).counter);
   const workloadFile = path.join(OUT_DIR, 'workload.json');
   writeFileSync(workloadFile, JSON.stringify(workload));
   const tokenizer = await tokenizerCosts(model.dir, workload);

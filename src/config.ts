@@ -19,14 +19,9 @@ export interface TranslatorOptions {
   dtype?: ModelDtype;
   /** Worker threads, each with its own copy of the model. @default 1 */
   workers?: number;
-  /** ONNX Runtime intra-op threads per decode stream. @default 2 */
+  /** ONNX Runtime intra-op threads per worker. @default 2 */
   threads?: number;
-  /**
-   * Sub-batches each worker decodes at once on its one copy of the model: while one runs in
-   * ONNX Runtime, the worker's JavaScript handles the other. @default 1
-   */
-  streams?: number;
-  /** Sentences per model call (split across the streams). @default 16 */
+  /** Sentences per model call. @default 16 */
   batchSize?: number;
   /** Beam width; 1 is greedy. @default 1 */
   beams?: number;
@@ -48,7 +43,6 @@ export const DEFAULTS = {
   dtype: DEFAULT_DTYPE,
   workers: 1,
   threads: 2,
-  streams: 1,
   batchSize: 16,
   beams: 1,
   tokenBudget: 200,
@@ -74,7 +68,6 @@ export function resolveTranslatorOptions(options: TranslatorOptions = {}): Resol
   }
   checkInteger('workers', merged.workers, 1, 64);
   checkInteger('threads', merged.threads, 1, 256);
-  checkInteger('streams', merged.streams, 1, 16);
   checkInteger('batchSize', merged.batchSize, 1, 1024);
   checkInteger('beams', merged.beams, 1, 32);
   checkInteger('tokenBudget', merged.tokenBudget, 8, 500);

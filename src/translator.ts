@@ -11,7 +11,6 @@ import { segmentDocument } from './segment/index.js';
 import { TranslationPool } from './translate/pool.js';
 import type { WorkerFaults } from './translate/protocol.js';
 import { Scheduler, type ProgressEvent, type SentenceMemory } from './translate/scheduler.js';
-import { loadTokenCounter, type TokenCounter } from './translate/token-counter.js';
 
 export interface CreateTranslatorOptions extends TranslatorOptions {
   /**
@@ -40,31 +39,25 @@ export class Translator {
   /** The model folder in use. */
   readonly modelPath: string;
   readonly #pool: TranslationPool;
-  readonly #counter: TokenCounter;
 
-  private constructor(options: ResolvedTranslatorOptions, modelPath: string, pool: TranslationPool, counter: TokenCounter) {
+  private constructor(options: ResolvedTranslatorOptions, modelPath: string, pool: TranslationPool) {
     this.options = options;
     this.modelPath = modelPath;
     this.#pool = pool;
-    this.#counter = counter;
   }
 
   static async create(options: CreateTranslatorOptions = {}): Promise<Translator> {
     const resolved = resolveTranslatorOptions(options);
     const modelPath = options.modelPath ?? localModelFolder(resolved.model, resolved.modelsDir);
-    const [pool, counter] = await Promise.all([
-      TranslationPool.start({
-        modelPath,
-        dtype: resolved.dtype,
-        threads: resolved.threads,
-        streams: resolved.streams,
-        workers: resolved.workers,
-        faults: options.faults,
-        taskTimeoutMs: resolved.taskTimeoutMs,
-      }),
-      loadTokenCounter(modelPath),
-    ]);
-    return new Translator(resolved, modelPath, pool, counter);
+    const pool = await TranslationPool.start({
+      modelPath,
+      dtype: resolved.dtype,
+      threads: resolved.threads,
+      workers: resolved.workers,
+      faults: options.faults,
+      taskTimeoutMs: resolved.taskTimeoutMs,
+    });
+    return new Translator(resolved, modelPath, pool);
   }
 
   /** Segments and translates a whole text. `file` names it in the result (default `-`). */
@@ -86,7 +79,7 @@ export class Translator {
     const { memory, isFrench, skipNonFrench, onProgress, signal } = call;
     const scheduler = new Scheduler({
       translator: this.#pool,
-      counter: this.#counter,
+      counter: this.#pool.counter,
       decode: this.options.decode,
       batchSize: this.options.batchSize,
       tokenBudget: this.options.tokenBudget,

@@ -20,7 +20,7 @@ describe('fr2en translate', () => {
     const { code, stdout } = await runCli(['translate', '--help']);
     expect(code).toBe(0);
     const options = [
-      '--out-dir', '--format', '--model', '--models-dir', '--dtype', '--workers', '--threads', '--streams', '--batch-size', '--beams',
+      '--out-dir', '--format', '--model', '--models-dir', '--dtype', '--workers', '--threads', '--batch-size', '--beams',
       '--ext', '--encoding', '--shard', '--force', '--cache', '--skip-non-french', '--width', '--quiet', '--timeout',
       '--offline', '--hub-url', '--help',
     ];

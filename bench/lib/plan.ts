@@ -33,15 +33,14 @@ const fr2en = (id: string, label: string, spec: Omit<import('./types.js').Fr2enC
   spec: { kind: 'fr2en', ...spec },
 });
 
-// workers x threads x streams x batch size. Streams are sub-batches a worker decodes at once on one
-// copy of the model (src/translate/generate.ts).
+// workers x threads x batch size.
 const sweep: BenchConfig[] = [
-  fr2en('w1-t1-s1-b16', '1 worker, 1 thread, 1 stream, batch 16', { workers: 1, threads: 1, streams: 1, batchSize: 16 }),
-  fr2en('w1-t2-s1-b8', '1 worker, 2 threads, 1 stream, batch 8', { workers: 1, threads: 2, streams: 1, batchSize: 8 }),
-  fr2en('w1-t2-s1-b32', '1 worker, 2 threads, 1 stream, batch 32', { workers: 1, threads: 2, streams: 1, batchSize: 32 }),
-  fr2en('w1-t1-s2-b32', '1 worker, 1 thread, 2 streams, batch 32', { workers: 1, threads: 1, streams: 2, batchSize: 32 }),
-  fr2en('w1-t1-s2-b64', '1 worker, 1 thread, 2 streams, batch 64', { workers: 1, threads: 1, streams: 2, batchSize: 64 }),
-  fr2en('w2-t1-s1-b16', '2 workers, 1 thread, 1 stream, batch 16', { workers: 2, threads: 1, streams: 1, batchSize: 16 }),
+  fr2en('w1-t1-b16', '1 worker, 1 thread, batch 16', { workers: 1, threads: 1, batchSize: 16 }),
+  fr2en('w1-t2-b8', '1 worker, 2 threads, batch 8', { workers: 1, threads: 2, batchSize: 8 }),
+  fr2en('w1-t2-b32', '1 worker, 2 threads, batch 32', { workers: 1, threads: 2, batchSize: 32 }),
+  fr2en('w1-t2-b64', '1 worker, 2 threads, batch 64', { workers: 1, threads: 2, batchSize: 64 }),
+  fr2en('w2-t1-b16', '2 workers, 1 thread each, batch 16', { workers: 2, threads: 1, batchSize: 16 }),
+  fr2en('w2-t1-b32', '2 workers, 1 thread each, batch 32', { workers: 2, threads: 1, batchSize: 32 }),
   fr2en('fp32', 'fp32 (defaults otherwise)', { dtype: 'fp32' }),
   fr2en('no-ngram-guard', 'defaults, no_repeat_ngram_size 0', { noRepeatNgramSize: 0 }),
   { id: 'pool-sorted', label: 'pool direct, length-sorted batches (defaults)', group: 'sweep', spec: { kind: 'pool', order: 'sorted' } },
@@ -53,9 +52,8 @@ const ceilings: BenchConfig[] = [
   ceiling('ceiling-q8-b64-t2', 'ceiling: ORT direct q8, 64 rows, 2 threads', { batch: 64 }),
   ceiling('ceiling-q8-b16-t2', 'ceiling: ORT direct q8, 16 rows, 2 threads', { batch: 16 }),
   ceiling('ceiling-q8-b32-t1', 'ceiling: ORT direct q8, 32 rows, 1 thread', { threads: 1 }),
-  ceiling('ceiling-q8-b16-2x1', 'ceiling: q8, 2 concurrent sessions x 1 thread, 16 rows', { batch: 16, threads: 1, streams: 2 }),
-  ceiling('ceiling-q8-b32-2x1', 'ceiling: q8, 2 concurrent sessions x 1 thread, 32 rows', { threads: 1, streams: 2 }),
-  ceiling('ceiling-q8-b16-shared2', 'ceiling: q8, 2 concurrent loops on one session (1 thread), 16 rows', { batch: 16, threads: 1, streams: 2, sharedSession: true }),
+  ceiling('ceiling-q8-b16-2x1', 'ceiling: q8, 2 threads x 1 session each (1 intra-op thread), 16 rows', { batch: 16, threads: 1, parallel: 2 }),
+  ceiling('ceiling-q8-b32-2x1', 'ceiling: q8, 2 threads x 1 session each (1 intra-op thread), 32 rows', { threads: 1, parallel: 2 }),
   ceiling('ceiling-q8-b32-nospin', 'ceiling: q8 32 rows, intra-op spinning off', { allowSpinning: false }),
   ceiling('ceiling-fp32-b32-t2', 'ceiling: ORT direct fp32, 32 rows, 2 threads', { dtype: 'fp32' }),
   // For reference, not the ceiling: every row at the mean length overstates what a mix can reach.

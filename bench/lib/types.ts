@@ -13,7 +13,6 @@ export interface Fr2enConfig {
   dtype?: ModelDtype;
   workers?: number;
   threads?: number;
-  streams?: number;
   batchSize?: number;
   beams?: number;
   /** Overrides the repetition guard (fr2en default 4; 0 turns it off). */
@@ -57,13 +56,8 @@ export interface CeilingConfig {
   enableCpuMemArena?: boolean;
   /** ORT's `session.intra_op.allow_spinning` (default on: idle pool threads spin before sleeping). */
   allowSpinning?: boolean;
-  /**
-   * Independent encoder+decoder session pairs driven concurrently (each with `threads` threads),
-   * so one's argmax and feeds overlap the other's inference, as fr2en's workers do. @default 1
-   */
-  streams?: number;
-  /** The streams share one session pair (one copy of the weights) instead of one each. */
-  sharedSession?: boolean;
+  /** Loops run at once, each in its own worker thread with its own sessions (like fr2en's workers). @default 1 */
+  parallel?: number;
 }
 
 export type ConfigSpec = NaiveConfig | Fr2enConfig | PoolConfig | CeilingConfig;

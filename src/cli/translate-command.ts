@@ -27,7 +27,6 @@ export interface TranslateArgs extends ModelArgs, HubArgs {
   format: string[];
   workers: number;
   threads: number;
-  streams: number;
   batchSize: number;
   beams: number;
   ext: string;
@@ -62,7 +61,6 @@ export function translateBuilder(yargs: Argv, io: CliIo): Argv<TranslateArgs> {
       },
       workers: { type: 'number', default: DEFAULTS.workers, describe: 'Worker threads, each with its own copy of the model' },
       threads: { type: 'number', default: DEFAULTS.threads, describe: 'ONNX Runtime intra-op threads per decode stream' },
-      streams: { type: 'number', default: DEFAULTS.streams, describe: 'Sub-batches each worker decodes at once on its one copy of the model' },
       'batch-size': { type: 'number', default: DEFAULTS.batchSize, describe: 'Sentences per model call (similar lengths are grouped)' },
       beams: { type: 'number', default: DEFAULTS.beams, describe: 'Beam width; 1 decodes greedily' },
       ext: { type: 'string', default: DEFAULT_EXTENSIONS.join(','), describe: 'File extensions to take from folders, comma-separated' },
@@ -119,7 +117,6 @@ export async function translateHandler(args: TranslateArgs, io: CliIo): Promise<
     dtype: args.dtype,
     workers: args.workers,
     threads: args.threads,
-    streams: args.streams,
     batchSize: args.batchSize,
     beams: args.beams,
     taskTimeoutMs: Math.round(args.timeout * 1000),

@@ -1,12 +1,16 @@
 /**
- * A fixed pool of translation workers (piscina), each holding one loaded model.
- * piscina replaces a worker that crashes or is terminated on timeout; this wrapper turns every
- * way a task can fail into a typed PoolError the scheduler can act on.
+ * A fixed pool of translation workers (piscina), each holding one loaded model, and the model's
+ * tokenizer on this thread: texts are encoded here, decoded by a worker into token ids, and
+ * turned back into text here. piscina replaces a worker that crashes or is terminated on
+ * timeout; this wrapper turns every way a task can fail into a typed PoolError the scheduler can
+ * act on.
  */
 import { Piscina } from 'piscina';
 import { PoolError, errorMessage } from '../errors.js';
 import { workerFile } from '../util/worker-file.js';
-import type { TranslateReply, TranslateRequest, WorkerInit, WorkerRequest } from './protocol.js';
+import { loadModelTokenizer, type ModelTokenizer } from './model-tokenizer.js';
+import type { DecodeSettings, TranslateReply, WorkerInit, WorkerRequest } from './protocol.js';
+import type { TokenCounter } from './token-counter.js';
 
 export interface PoolOptions extends WorkerInit {
   workers: number;
@@ -19,9 +23,17 @@ export interface BatchResult {
   generatedTokens: number;
 }
 
+/** One batch to translate: texts in, translations out, in the same order. */
+export interface BatchRequest {
+  texts: string[];
+  decode: DecodeSettings;
+}
+
 export class TranslationPool {
   readonly #piscina: Piscina;
   readonly #timeoutMs: number;
+  /** Set by start(), before the pool is handed out. */
+  #tokenizer!: ModelTokenizer;
   #closed = false;
 
   private constructor(options: PoolOptions) {
@@ -30,7 +42,6 @@ export class TranslationPool {
       modelPath: options.modelPath,
       dtype: options.dtype,
       threads: options.threads,
-      streams: options.streams,
       ...(options.faults ? { faults: options.faults } : {}),
     };
     this.#timeoutMs = options.taskTimeoutMs;
@@ -52,12 +63,21 @@ export class TranslationPool {
   static async start(options: PoolOptions): Promise<TranslationPool> {
     const pool = new TranslationPool(options);
     try {
-      await Promise.all(Array.from({ length: options.workers }, () => pool.#run({ kind: 'ping' })));
+      const [tokenizer] = await Promise.all([
+        loadModelTokenizer(options.modelPath),
+        ...Array.from({ length: options.workers }, () => pool.#run({ kind: 'ping' })),
+      ]);
+      pool.#tokenizer = tokenizer;
     } catch (error) {
       await pool.destroy();
       throw error;
     }
     return pool;
+  }
+
+  /** Counts model tokens with the pool's tokenizer (for the token budget). */
+  get counter(): TokenCounter {
+    return this.#tokenizer.counter;
   }
 
   get workers(): number {
@@ -69,11 +89,16 @@ export class TranslationPool {
     return this.#piscina.threads;
   }
 
-  translate(request: Omit<TranslateRequest, 'kind'>): Promise<BatchResult> {
-    return this.#run({ kind: 'translate', ...request });
+  async translate({ texts, decode }: BatchRequest): Promise<BatchResult> {
+    const tokenizer = this.#tokenizer;
+    const tokens = await this.#run({ kind: 'translate', batch: tokenizer.encode(texts), decode });
+    return {
+      translations: tokenizer.decode(tokens).map((text) => text.trim()),
+      generatedTokens: tokens.reduce((sum, ids) => sum + ids.length, 0),
+    };
   }
 
-  async #run(request: WorkerRequest): Promise<BatchResult> {
+  async #run(request: WorkerRequest): Promise<number[][]> {
     if (this.#closed) throw new PoolError('closed', 'the translation pool is closed');
     let reply: TranslateReply;
     try {
@@ -92,7 +117,7 @@ export class TranslationPool {
         ? `the model could not be loaded: ${reply.error.message}`
         : `translation failed: ${reply.error.message}`);
     }
-    return { translations: reply.translations, generatedTokens: reply.generatedTokens };
+    return reply.tokens;
   }
 
   /** Lets running batches finish, then stops the workers. */

@@ -5,6 +5,7 @@
  */
 
 import type { ModelDtype } from '../models/files.js';
+import type { EncoderInput } from './decode/marian-decoder.js';
 
 export type { ModelDtype };
 
@@ -15,8 +16,6 @@ export interface WorkerInit {
   dtype: ModelDtype;
   /** ONNX Runtime intra-op threads for this worker's sessions. */
   threads: number;
-  /** Sub-batches decoded at once on the shared sessions (see generateBatch). */
-  streams: number;
   /** For tests only: injected failures. */
   faults?: WorkerFaults;
 }
@@ -46,7 +45,8 @@ export interface DecodeSettings {
 
 export interface TranslateRequest {
   kind: 'translate';
-  texts: string[];
+  /** The sentences, tokenized and padded on the main thread (see model-tokenizer.ts). */
+  batch: EncoderInput;
   decode: DecodeSettings;
 }
 
@@ -57,5 +57,6 @@ export interface PingRequest {
 export type WorkerRequest = TranslateRequest | PingRequest;
 
 export type TranslateReply =
-  | { ok: true; translations: string[]; generatedTokens: number }
+  /** Per sentence, the target token ids (no decoder start token). */
+  | { ok: true; tokens: number[][] }
   | { ok: false; error: { kind: 'load' | 'translate'; message: string } };

@@ -12,15 +12,15 @@ import type { AlignedParagraph, PairFlag, SentencePair, SourceParagraph } from '
 import { countWords, joinTargets } from '../document.js';
 import { PoolError } from '../errors.js';
 import { makeBatches } from './batches.js';
-import type { BatchResult } from './pool.js';
-import type { DecodeSettings, TranslateRequest } from './protocol.js';
+import type { BatchRequest, BatchResult } from './pool.js';
+import type { DecodeSettings } from './protocol.js';
 import { splitByBudget, type Piece } from './token-budget.js';
 import type { TokenCounter } from './token-counter.js';
 
 /** What the scheduler needs from a pool (an interface so tests can inject faults). */
 export interface BatchTranslator {
   readonly workers: number;
-  translate(request: Omit<TranslateRequest, 'kind'>): Promise<BatchResult>;
+  translate(request: BatchRequest): Promise<BatchResult>;
 }
 
 /** A store of earlier translations, keyed by source text within one model and decoding setup. */

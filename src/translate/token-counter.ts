@@ -1,6 +1,3 @@
-import { AutoTokenizer } from '@huggingface/transformers';
-import { configureTransformers } from './transformers-env.js';
-
 /** Counts model tokens of a text, without the end-of-sentence token. */
 export interface TokenCounter {
   count(text: string): number;
@@ -29,11 +26,4 @@ export function wordTokenCounter(encodeWord: (word: string) => number, memoLimit
       return total;
     },
   };
-}
-
-/** Loads the model's tokenizer on this thread for counting (no model weights). */
-export async function loadTokenCounter(modelPath: string): Promise<TokenCounter> {
-  configureTransformers();
-  const tokenizer = await AutoTokenizer.from_pretrained(modelPath, { local_files_only: true });
-  return wordTokenCounter((word) => tokenizer.encode(word, { add_special_tokens: false }).length);
 }

@@ -1,11 +1,12 @@
 /**
- * A translation worker thread: loads one model (tokenizer + encoder/decoder sessions) once, then
- * translates batches. Each thread has its own copy of transformers.js' `env`.
+ * A translation worker thread: loads one model's encoder/decoder sessions once, then decodes
+ * batches of token ids into token ids. The tokenizer stays on the main thread (see
+ * model-tokenizer.ts). Each thread has its own copy of transformers.js' `env`.
  */
-import { AutoModelForSeq2SeqLM, AutoTokenizer } from '@huggingface/transformers';
+import { AutoModelForSeq2SeqLM } from '@huggingface/transformers';
 import { workerData } from 'piscina';
-import type { SearchConfig } from './decode/index.js';
-import { generateBatch, searchConfig } from './generate.js';
+import { decodeTokens, type SearchConfig } from './decode/index.js';
+import { searchConfig } from './decode-settings.js';
 import type { TranslateReply, WorkerInit, WorkerRequest } from './protocol.js';
 import { configureTransformers } from './transformers-env.js';
 import { errorMessage } from '../errors.js';
@@ -21,17 +22,13 @@ async function load() {
     interOpNumThreads: 1,
     extra: { session: { intra_op: { allow_spinning: '0' } } },
   };
-  const [model, tokenizer] = await Promise.all([
-    AutoModelForSeq2SeqLM.from_pretrained(init.modelPath, { dtype: init.dtype, session_options, local_files_only: true }),
-    AutoTokenizer.from_pretrained(init.modelPath, { local_files_only: true }),
-  ]);
-  return { model, tokenizer };
+  return AutoModelForSeq2SeqLM.from_pretrained(init.modelPath, { dtype: init.dtype, session_options, local_files_only: true });
 }
 
 // Started at import so the model loads while the pool spins up; a failure is kept and reported
 // with every request instead of crashing the thread, which would make the pool respawn it forever.
 const loading = load().then(
-  (loaded) => ({ ok: true as const, ...loaded }),
+  (model) => ({ ok: true as const, model }),
   (error: unknown) => ({ ok: false as const, message: errorMessage(error) }),
 );
 
@@ -40,7 +37,7 @@ const searchConfigs = new Map<string, SearchConfig>();
 export default async function handle(request: WorkerRequest): Promise<TranslateReply> {
   const loaded = await loading;
   if (!loaded.ok) return { ok: false, error: { kind: 'load', message: loaded.message } };
-  if (request.kind === 'ping') return { ok: true, translations: [], generatedTokens: 0 };
+  if (request.kind === 'ping') return { ok: true, tokens: [] };
   if (init.faults?.crashOnce && Atomics.compareExchange(new Int32Array(init.faults.crashOnce), 0, 0, 1) === 0) {
     // An uncaught error kills this thread with the batch in hand. (It is thrown before any ONNX
     // Runtime call: onnxruntime-node aborts the whole process if a thread dies mid-run.)
@@ -54,8 +51,8 @@ export default async function handle(request: WorkerRequest): Promise<TranslateR
     const key = JSON.stringify(request.decode);
     let config = searchConfigs.get(key);
     if (config === undefined) searchConfigs.set(key, (config = searchConfig(loaded.model, request.decode)));
-    const batch = await generateBatch(loaded.model, loaded.tokenizer, request.texts, config, init.streams);
-    return { ok: true, ...batch };
+    const results = await decodeTokens(loaded.model, request.batch, config);
+    return { ok: true, tokens: results.map((result) => [...result.tokens]) };
   } catch (error) {
     return { ok: false, error: { kind: 'translate', message: errorMessage(error) } };
   }

@@ -1,121 +1,60 @@
 /**
- * The ceiling: what this model does on this machine with nothing around it. The encoder and the
- * merged decoder are run with onnxruntime-node (the build transformers.js uses) on batches of
- * equal-length rows: no tokenizer, no padding, no logits processors, greedy argmax in a tight
- * loop, the KV cache fed back as the library does (encoder entries from the first step only).
+ * The ceiling: what this model does on this machine with nothing around it (see ceiling-loop.ts).
  * Rows take the workload's lengths (see CeilingConfig.lengths): a step's cost grows with the
- * length, so the ceiling must do the same mix of lengths as the rows it is compared with.
+ * length, so the ceiling must do the same mix of lengths as the rows it is compared with. With
+ * `parallel` > 1, that many loops run in worker threads, each with its own sessions, taking
+ * batches from one shared counter as fr2en's workers take them from its queue.
  */
-import path from 'node:path';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
-import { argmax } from '../../../src/translate/decode/top-k.js';
 import { since } from '../measure.js';
 import type { CeilingConfig } from '../types.js';
-import { LENGTH_FACTOR, type Workload } from '../workload.js';
+import type { Workload } from '../workload.js';
+import { newTokensFor, openCeilingLoop, type BatchShape, type ModelShape } from './ceiling-loop.js';
+import type { CeilingThreadData } from './ceiling-thread.js';
 import type { Measured } from './measured.js';
 
-const SUFFIX = { fp32: '', q8: '_quantized' } as const;
-// opus-mt-fr-en's layout (src/modelgen/config.ts): eos 0, unk 1, pad = decoder start = last id.
-const EOS = 0n;
-
-interface ModelShape {
-  layers: number;
-  heads: number;
-  headDim: number;
-  vocab: number;
-  start: bigint;
-}
-
 export async function runCeiling(spec: CeilingConfig, modelDir: string, workload: Workload, shape: ModelShape): Promise<Measured> {
-  const options: ort.InferenceSession.SessionOptions = {
-    intraOpNumThreads: spec.threads,
-    interOpNumThreads: 1,
-    ...(spec.graphOptimizationLevel ? { graphOptimizationLevel: spec.graphOptimizationLevel } : {}),
-    ...(spec.enableCpuMemArena === undefined ? {} : { enableCpuMemArena: spec.enableCpuMemArena }),
-    ...(spec.allowSpinning === undefined ? {} : { extra: { session: { intra_op: { allow_spinning: spec.allowSpinning ? '1' : '0' } } } }),
-  };
-  const file = (name: string) => path.join(modelDir, 'onnx', `${name}${SUFFIX[spec.dtype]}.onnx`);
-  const loadStart = performance.now();
-  const streams = spec.streams ?? 1;
-  const sessions = await Promise.all(
-    Array.from({ length: spec.sharedSession ? 1 : streams }, async () => {
-      const [encoder, decoder] = await Promise.all([
-        ort.InferenceSession.create(file('encoder_model'), options),
-        ort.InferenceSession.create(file('decoder_model_merged'), options),
-      ]);
-      return { encoder, decoder };
-    }),
-  );
-  const loadMs = since(loadStart);
-
   const meanLength = Math.max(1, Math.round(workload.sourceTokens / workload.pieces.length));
   const shapes = spec.lengths === 'mean' ? Array.from({ length: spec.batches }, () => ({ rows: spec.batch, sourceLength: meanLength })) : workloadShapes(workload, spec.batch);
-  let seed = 1;
-  const randomId = () => {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31;
-    return BigInt(2 + (seed % (shape.vocab - 3)));
-  };
-
-  const runBatch = async ({ encoder, decoder }: (typeof sessions)[number], { rows: B, sourceLength }: BatchShape): Promise<void> => {
-    const newTokens = newTokensFor(sourceLength);
-    // Source rows: L random ids then </s>, as the tokenizer would produce.
-    const L = sourceLength + 1;
-    const ids = new BigInt64Array(B * L);
-    for (let r = 0; r < B; r++) {
-      for (let t = 0; t < L - 1; t++) ids[r * L + t] = randomId();
-      ids[r * L + L - 1] = EOS;
-    }
-    const mask = new ort.Tensor('int64', new BigInt64Array(B * L).fill(1n), [B, L]);
-    const { last_hidden_state: hidden } = await encoder.run({ input_ids: new ort.Tensor('int64', ids, [B, L]), attention_mask: mask });
-    const empty = new ort.Tensor('float32', new Float32Array(0), [B, shape.heads, 0, shape.headDim]);
-    let past: Record<string, ort.Tensor> = {};
-    for (let i = 0; i < shape.layers; i++) {
-      for (const part of ['decoder', 'encoder']) for (const kv of ['key', 'value']) past[`past_key_values.${i}.${part}.${kv}`] = empty;
-    }
-    let tokens = new BigInt64Array(B).fill(shape.start);
-    // After the first step the encoder half of the cache only passes through: not fetched.
-    const stepFetches = decoder.outputNames.filter((name) => !name.includes('.encoder.'));
-    for (let step = 0; step < newTokens; step++) {
-      const feeds = {
-        encoder_attention_mask: mask,
-        input_ids: new ort.Tensor('int64', tokens, [B, 1]),
-        encoder_hidden_states: hidden,
-        use_cache_branch: new ort.Tensor('bool', [step > 0], [1]),
-        ...past,
-      };
-      const out = step === 0 ? await decoder.run(feeds) : await decoder.run(feeds, stepFetches);
-      const logits = out.logits.data as Float32Array;
-      const next = new BigInt64Array(B);
-      for (let r = 0; r < B; r++) next[r] = BigInt(argmax(logits, r * shape.vocab, shape.vocab));
-      tokens = next;
-      const nextPast: Record<string, ort.Tensor> = {};
-      for (let i = 0; i < shape.layers; i++) {
-        for (const kv of ['key', 'value']) {
-          nextPast[`past_key_values.${i}.decoder.${kv}`] = out[`present.${i}.decoder.${kv}`];
-          // The encoder half of the cache is computed at the first step and reused after.
-          const encoderKey = `past_key_values.${i}.encoder.${kv}`;
-          nextPast[encoderKey] = step === 0 ? out[`present.${i}.encoder.${kv}`] : past[encoderKey];
-        }
-      }
-      past = nextPast;
-    }
-  };
-
   // Warm-up: first-run allocations and kernel selection are not throughput.
-  const drivers = Array.from({ length: streams }, (_, i) => sessions[i % sessions.length]);
-  await Promise.all(drivers.map((pair) => runBatch(pair, { rows: spec.batch, sourceLength: meanLength })));
-  // The drivers take batches in turn from one list, as fr2en's workers take them from its queue.
-  let next = 0;
-  const runStart = performance.now();
-  await Promise.all(
-    drivers.map(async (pair) => {
-      for (let b = next++; b < shapes.length; b = next++) await runBatch(pair, shapes[b]);
-    }),
-  );
-  const runMs = since(runStart);
-  await Promise.all(sessions.flatMap(({ encoder, decoder }) => [encoder.release(), decoder.release()]));
-  const rows = shapes.reduce((sum, shape) => sum + shape.rows, 0);
-  const targetTokens = shapes.reduce((sum, shape) => sum + shape.rows * newTokensFor(shape.sourceLength), 0);
+  const warmUp = { rows: spec.batch, sourceLength: meanLength };
+  const parallel = spec.parallel ?? 1;
+  const loadStart = performance.now();
+  let loadMs: number;
+  let runMs: number;
+  if (parallel === 1) {
+    const loop = await openCeilingLoop(spec, modelDir, shape);
+    loadMs = since(loadStart);
+    await loop.runBatch(warmUp);
+    const runStart = performance.now();
+    for (const batchShape of shapes) await loop.runBatch(batchShape);
+    runMs = since(runStart);
+    await loop.release();
+  } else {
+    const entry = fileURLToPath(new URL('./ceiling-thread.ts', import.meta.url));
+    const data: CeilingThreadData = { entry, spec, modelDir, shape, warmUp, shapes, next: new SharedArrayBuffer(4) };
+    const bootstrap = new URL('./ts-thread.cjs', import.meta.url);
+    const threads = Array.from({ length: parallel }, () => new Worker(bootstrap, { execArgv: ['--import', 'tsx'], workerData: data }));
+    const said = (thread: Worker, word: string) =>
+      new Promise<void>((resolve, reject) => {
+        thread.once('error', reject);
+        thread.on('message', (message) => message === word && resolve());
+      });
+    const exited = threads.map((thread) => once(thread, 'exit'));
+    await Promise.all(threads.map((thread) => said(thread, 'ready')));
+    loadMs = since(loadStart);
+    const runStart = performance.now();
+    const done = threads.map((thread) => said(thread, 'done'));
+    for (const thread of threads) thread.postMessage('go');
+    await Promise.all(done);
+    runMs = since(runStart);
+    await Promise.all(exited);
+  }
+  const rows = shapes.reduce((sum, batchShape) => sum + batchShape.rows, 0);
+  const targetTokens = shapes.reduce((sum, batchShape) => sum + batchShape.rows * newTokensFor(batchShape.sourceLength), 0);
   return {
     loadMs,
     runMs,
@@ -124,19 +63,11 @@ export async function runCeiling(spec: CeilingConfig, modelDir: string, workload
     sourceWords: Math.round((targetTokens * workload.sourceWords) / workload.targetTokens),
     targetTokens,
     computedTokens: targetTokens,
-    threadsUsed: spec.threads * streams,
+    threadsUsed: spec.threads * parallel,
     outputHash: null,
-    extra: { lengths: spec.lengths ?? 'workload', meanLength, batch: spec.batch, batches: shapes.length, streams, ortVersion: ort.env.versions?.common ?? 'unknown' },
+    extra: { lengths: spec.lengths ?? 'workload', meanLength, batch: spec.batch, batches: shapes.length, parallel, ortVersion: ort.env.versions?.common ?? 'unknown' },
   };
 }
-
-interface BatchShape {
-  rows: number;
-  /** Source tokens of every row, without </s>. */
-  sourceLength: number;
-}
-
-const newTokensFor = (sourceLength: number): number => Math.ceil(LENGTH_FACTOR * sourceLength);
 
 /** The workload's pieces sorted by length, `batch` at a time, each batch at its mean length. */
 function workloadShapes(workload: Workload, batch: number): BatchShape[] {

@@ -13,7 +13,6 @@ export async function runFr2en(spec: Fr2enConfig, modelDir: string, workload: Wo
     dtype: spec.dtype,
     workers: spec.workers,
     threads: spec.threads,
-    streams: spec.streams,
     batchSize: spec.batchSize,
     beams: spec.beams,
     decode: { ...FORCED_DECODE, ...(spec.noRepeatNgramSize === undefined ? {} : { noRepeatNgramSize: spec.noRepeatNgramSize }) },
@@ -47,10 +46,10 @@ export async function runFr2en(spec: Fr2enConfig, modelDir: string, workload: Wo
     sourceWords: workload.sourceWords * repeat,
     targetTokens: workload.targetTokens * repeat,
     computedTokens: paddedPositions(workload, options.batchSize, options.workers, true) * repeat,
-    threadsUsed: options.workers * options.threads * options.streams,
+    threadsUsed: options.workers * options.threads,
     outputHash: hashTexts(outputs),
     extra: {
       // What the workers reported generating (fr2en's decoder counts each row's own tokens).
-      reportedTokens, workers: options.workers, threads: options.threads, streams: options.streams, batchSize: options.batchSize, dtype: options.dtype, beams: options.beams },
+      reportedTokens, workers: options.workers, threads: options.threads, batchSize: options.batchSize, dtype: options.dtype, beams: options.beams },
   };
 }

@@ -26,7 +26,6 @@ export async function runPool(spec: PoolConfig, modelDir: string, workload: Work
     modelPath: modelDir,
     dtype: options.dtype,
     threads: options.threads,
-    streams: options.streams,
     workers: options.workers,
     taskTimeoutMs: options.taskTimeoutMs,
   });

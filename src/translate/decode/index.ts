@@ -8,14 +8,14 @@
  * `MarianStepDecoder` -> token ids -> tokenizer.batch_decode. No console output.
  */
 import { search, type SentenceResult } from './beam-search.js';
-import { MarianStepDecoder, type Seq2SeqModelLike } from './marian-decoder.js';
+import { MarianStepDecoder, type EncoderInput, type Seq2SeqModelLike } from './marian-decoder.js';
 import { resolveDecodeOptions, type DecodeOptions, type GenerationDefaults, type SearchConfig } from './options.js';
 
 export type { DecodeOptions, EarlyStopping, SearchConfig } from './options.js';
 export { resolveDecodeOptions } from './options.js';
 export type { Hypothesis, SentenceResult, StepDecoder } from './beam-search.js';
 export { beamSearch, greedySearch, lengthNormalized, search } from './beam-search.js';
-export { MarianStepDecoder } from './marian-decoder.js';
+export { MarianStepDecoder, type EncoderInput } from './marian-decoder.js';
 
 /** The model as `AutoModelForSeq2SeqLM.from_pretrained` (or a translation pipeline's `.model`) returns it. */
 export interface TranslationModel extends Seq2SeqModelLike {
@@ -63,30 +63,31 @@ export async function decodeBatch(
   // No truncation: a silent cut would drop words; callers keep sentences under the model limit.
   const encoded = tokenizer([...texts], { padding: true, truncation: false });
   const [batchSize, length] = encoded.input_ids.dims;
-  const inputIds = encoded.input_ids.data as BigInt64Array;
-  const attentionMask = encoded.attention_mask.data as BigInt64Array;
+  const input = { inputIds: encoded.input_ids.data as BigInt64Array, attentionMask: encoded.attention_mask.data as BigInt64Array, batchSize, length };
+  const results = await decodeTokens(model, input, config);
+  const decoded = tokenizer.batch_decode(
+    results.map((r) => [...r.tokens]),
+    { skip_special_tokens: true },
+  );
+  return results.map((r, i) => ({ ...r, text: decoded[i] }));
+}
+
+/** The token-level half of `decodeBatch`, for callers that tokenize elsewhere (fr2en's workers). */
+export async function decodeTokens(
+  model: TranslationModel,
+  input: EncoderInput,
+  config: SearchConfig,
+): Promise<(SentenceResult & { readonly sourceTokens: number })[]> {
+  const { batchSize, length, attentionMask } = input;
+  if (batchSize === 0) return [];
   const sourceLengths = Array.from({ length: batchSize }, (_, b) => {
     let n = 0;
     for (let j = 0; j < length; j++) n += Number(attentionMask[b * length + j]);
     return n;
   });
-  const decoder = await MarianStepDecoder.start(model, { inputIds, attentionMask, batchSize, length });
+  const decoder = await MarianStepDecoder.start(model, input);
   const results = await search(decoder, sourceLengths, config);
-  const decoded = tokenizer.batch_decode(
-    results.map((r) => [...r.tokens]),
-    { skip_special_tokens: true },
-  );
-  return results.map((r, i) => ({ ...r, text: decoded[i], sourceTokens: sourceLengths[i] }));
-}
-
-/** Translates `texts` as one batch and returns the translations, in order. */
-export async function translateBatch(
-  model: TranslationModel,
-  tokenizer: TranslationTokenizer,
-  texts: readonly string[],
-  options?: DecodeOptions | SearchConfig,
-): Promise<string[]> {
-  return (await decodeBatch(model, tokenizer, texts, options)).map((d) => d.text);
+  return results.map((r, i) => ({ ...r, sourceTokens: sourceLengths[i] }));
 }
 
 function isSearchConfig(options: DecodeOptions | SearchConfig | undefined): options is SearchConfig {
