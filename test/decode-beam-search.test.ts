@@ -13,6 +13,7 @@ import {
   type StepDecoder,
 } from '../src/translate/decode/beam-search.js';
 import { resolveDecodeOptions, type DecodeOptions, type SearchConfig } from '../src/translate/decode/options.js';
+import { argmax } from '../src/translate/decode/top-k.js';
 
 const EOS = 0;
 
@@ -311,5 +312,26 @@ describe('logits processors inside the search', () => {
     expect(() => config({ lengthPenalty: Number.NaN }, vocab)).toThrow(/`lengthPenalty`/);
     expect(() => config({ earlyStopping: 'sometimes' as never }, vocab)).toThrow(/`earlyStopping`/);
     expect(() => config({ maxNewTokens: -1 }, vocab)).toThrow(/`maxNewTokens`/);
+  });
+});
+
+describe('argmax', () => {
+  const scan = (values: Float32Array, from: number, length: number): number => {
+    let best = 0;
+    for (let j = 1; j < length; j++) if (values[from + j] > values[from + best]) best = j;
+    return best;
+  };
+
+  it('matches a left-to-right scan, first index on ties, at every length and offset', () => {
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    for (let length = 1; length <= 23; length++) {
+      for (let trial = 0; trial < 40; trial++) {
+        // Few distinct values, so ties across the four lanes are common.
+        const values = Float32Array.from({ length: length + 5 }, () => (next() % 4) - 2);
+        expect(argmax(values, 3, length)).toBe(scan(values, 3, length));
+      }
+    }
+    expect(argmax(new Float32Array(9).fill(-Infinity), 0, 9)).toBe(0);
   });
 });

@@ -60,7 +60,7 @@ export function translateBuilder(yargs: Argv, io: CliIo): Argv<TranslateArgs> {
         coerce: (values: string[]) => values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean),
       },
       workers: { type: 'number', default: DEFAULTS.workers, describe: 'Worker threads, each with its own copy of the model' },
-      threads: { type: 'number', default: DEFAULTS.threads, describe: 'ONNX Runtime intra-op threads per decode stream' },
+      threads: { type: 'number', default: DEFAULTS.threads, describe: 'ONNX Runtime intra-op threads per worker' },
       'batch-size': { type: 'number', default: DEFAULTS.batchSize, describe: 'Sentences per model call (similar lengths are grouped)' },
       beams: { type: 'number', default: DEFAULTS.beams, describe: 'Beam width; 1 decodes greedily' },
       ext: { type: 'string', default: DEFAULT_EXTENSIONS.join(','), describe: 'File extensions to take from folders, comma-separated' },
