@@ -36,11 +36,11 @@ const fr2en = (id: string, label: string, spec: Omit<import('./types.js').Fr2enC
 // workers x threads x batch size.
 const sweep: BenchConfig[] = [
   fr2en('w1-t1-b16', '1 worker, 1 thread, batch 16', { workers: 1, threads: 1, batchSize: 16 }),
-  fr2en('w1-t2-b8', '1 worker, 2 threads, batch 8', { workers: 1, threads: 2, batchSize: 8 }),
+  fr2en('w1-t2-b16', '1 worker, 2 threads, batch 16', { workers: 1, threads: 2, batchSize: 16 }),
   fr2en('w1-t2-b32', '1 worker, 2 threads, batch 32', { workers: 1, threads: 2, batchSize: 32 }),
-  fr2en('w1-t2-b64', '1 worker, 2 threads, batch 64', { workers: 1, threads: 2, batchSize: 64 }),
-  fr2en('w2-t1-b16', '2 workers, 1 thread each, batch 16', { workers: 2, threads: 1, batchSize: 16 }),
+  fr2en('w2-t1-b8', '2 workers, 1 thread each, batch 8', { workers: 2, threads: 1, batchSize: 8 }),
   fr2en('w2-t1-b32', '2 workers, 1 thread each, batch 32', { workers: 2, threads: 1, batchSize: 32 }),
+  fr2en('w2-t2-b16', '2 workers, 2 threads each, batch 16', { workers: 2, threads: 2, batchSize: 16 }),
   fr2en('fp32', 'fp32 (defaults otherwise)', { dtype: 'fp32' }),
   fr2en('no-ngram-guard', 'defaults, no_repeat_ngram_size 0', { noRepeatNgramSize: 0 }),
   { id: 'pool-sorted', label: 'pool direct, length-sorted batches (defaults)', group: 'sweep', spec: { kind: 'pool', order: 'sorted' } },

@@ -11,7 +11,7 @@ import { segmentDocument } from '../../src/segment/index.js';
 import { makeBatches } from '../../src/translate/batches.js';
 import { splitByBudget } from '../../src/translate/token-budget.js';
 import type { TokenCounter } from '../../src/translate/token-counter.js';
-import { defaultWindowPieces } from '../../src/translate/scheduler.js';
+import { defaultWindowPieces, maxBatchTokens } from '../../src/translate/scheduler.js';
 
 /** Generation length per piece relative to its source tokens (the issue's fixed 1.1x). */
 export const LENGTH_FACTOR = 1.1;
@@ -115,8 +115,8 @@ export function sum(values: readonly number[]): number {
 /**
  * Decoder positions the workload costs if every row of a batch runs as long as the batch's
  * longest row (what transformers.js' generate does), batching as the Scheduler does: windows of
- * whole paragraphs holding at least `windowPieces` sentences (the Scheduler's default:
- * max(64, batchSize x workers x 4)), each cut by makeBatches. With `sorted` false, windows are
+ * whole paragraphs holding at least `windowPieces` sentences (the Scheduler's
+ * defaultWindowPieces), each cut by makeBatches. With `sorted` false, windows are
  * cut in document order instead.
  */
 export function paddedPositions(
@@ -146,7 +146,7 @@ export function paddedPositions(
   let positions = 0;
   for (const items of windows) {
     const batches = sorted
-      ? makeBatches(items, batchSize, batchSize * DEFAULTS.tokenBudget)
+      ? makeBatches(items, batchSize, maxBatchTokens(batchSize))
       : Array.from({ length: Math.ceil(items.length / batchSize) }, (_, i) => items.slice(i * batchSize, (i + 1) * batchSize));
     for (const batch of batches) positions += batch.length * Math.max(...batch.map((piece) => piece.targetTokens));
   }

@@ -66,11 +66,13 @@ interface Outcome {
 }
 
 /**
- * Padded source tokens per batch row: a batch of long sentences gets fewer rows. The key/value
+ * Padded source tokens per batch: a batch of long sentences gets fewer rows. The key/value
  * cache a worker holds grows with rows x length; this cap took 100 MiB off the peak of a 4x run
  * with two workers at no measured cost in speed (64 of the 200-token budget).
  */
-const BATCH_TOKENS_PER_ROW = 64;
+export function maxBatchTokens(batchSize: number): number {
+  return batchSize * 64;
+}
 
 /**
  * Pieces gathered before a window is sorted and scheduled. Sorting by length only pays across
@@ -147,7 +149,7 @@ export class Scheduler {
     for (const piece of allPieces) if (!outcomes.has(piece.text)) todo.set(piece.text, { text: piece.text, tokens: piece.tokens });
     if (known.size > 0) this.#report({ translated: 0, cached: known.size, failed: 0, sourceWords: sumWords([...known.keys()]), targetTokens: 0 });
 
-    const batches = makeBatches([...todo.values()], this.#options.batchSize, this.#options.batchSize * BATCH_TOKENS_PER_ROW);
+    const batches = makeBatches([...todo.values()], this.#options.batchSize, maxBatchTokens(this.#options.batchSize));
     await Promise.all(
       batches.map((batch) =>
         this.#queue.add(

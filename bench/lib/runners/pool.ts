@@ -7,7 +7,7 @@
 import { resolveTranslatorOptions } from '../../../src/config.js';
 import { makeBatches } from '../../../src/translate/batches.js';
 import { TranslationPool } from '../../../src/translate/pool.js';
-import { defaultWindowPieces } from '../../../src/translate/scheduler.js';
+import { defaultWindowPieces, maxBatchTokens } from '../../../src/translate/scheduler.js';
 import { hashTexts, since } from '../measure.js';
 import type { PoolConfig } from '../types.js';
 import { FORCED_DECODE, type WorkPiece, type Workload } from '../workload.js';
@@ -35,7 +35,7 @@ export async function runPool(spec: PoolConfig, modelDir: string, workload: Work
   const batches: WorkPiece[][] = [];
   for (let start = 0; start < workload.pieces.length; start += windowPieces) {
     const window = workload.pieces.slice(start, start + windowPieces);
-    if (spec.order === 'sorted') batches.push(...makeBatches(window, options.batchSize, options.batchSize * options.tokenBudget));
+    if (spec.order === 'sorted') batches.push(...makeBatches(window, options.batchSize, maxBatchTokens(options.batchSize)));
     else for (let i = 0; i < window.length; i += options.batchSize) batches.push(window.slice(i, i + options.batchSize));
   }
 
