@@ -139,9 +139,6 @@ export const OPENERS = '«"“‘\'([{—–-¿¡‹';
 /** Dashes that introduce a dialogue reply or a list item at the start of a line. */
 export const DIALOGUE_DASHES = '—–';
 
-/** Sentence-final punctuation. `…` counts as a run of periods. */
-export const TERMINATORS = '.!?…';
-
 /**
  * Elided articles and pronouns glued to the token before a period (`l'U.E.`, `d'A.`): stripped
  * before the abbreviation and initial look-ups.

@@ -81,7 +81,6 @@ interface SentenceState {
   beams: Beam[];
   /** Best first, at most numBeams. */
   readonly finished: Hypothesis[];
-  canImprove: boolean;
 }
 
 /**
@@ -127,7 +126,7 @@ export async function beamSearch(
   sourceLengths: readonly number[],
   config: SearchConfig,
 ): Promise<SentenceResult[]> {
-  const { numBeams, lengthPenalty, earlyStopping, decoderStartTokenId } = config;
+  const { numBeams, lengthPenalty, earlyStopping } = config;
   const vocab = decoder.vocabSize;
   const eos = new Set(config.eosTokenIds);
   const keep = Math.max(2, 1 + eos.size) * numBeams;
@@ -136,26 +135,7 @@ export async function beamSearch(
   const heap = new TopK(keep);
   const results: SentenceResult[] = new Array(sourceLengths.length);
 
-  let active: SentenceState[] = sourceLengths.map((len, index) => ({
-    index,
-    maxNewTokens: maxNewTokensOf(config, len),
-    beams: [{ sequence: [decoderStartTokenId], sumLogprobs: 0 }],
-    finished: [],
-    canImprove: true,
-  }));
-  // Sentences allowed no token at all finish empty, before the decoder runs.
-  {
-    const keepRows: number[] = [];
-    active = active.filter((s, row) => {
-      if (s.maxNewTokens > 0) {
-        keepRows.push(row);
-        return true;
-      }
-      results[s.index] = finalize(s);
-      return false;
-    });
-    if (keepRows.length !== sourceLengths.length && keepRows.length > 0) decoder.select(Int32Array.from(keepRows));
-  }
+  let active = startSentences(decoder, sourceLengths, config, (s) => (results[s.index] = finalize(s)));
 
   let generated = 0;
   while (active.length > 0) {
@@ -193,9 +173,8 @@ export async function beamSearch(
       const candidates = heap.sorted();
 
       // 2-4. Split candidates into running beams and finished hypotheses.
+      // (A sentence still here could improve on its finished hypotheses: it would have stopped.)
       const atMax = generated + 1 >= s.maxNewTokens;
-      const fullAndStopping = earlyStopping === true && s.finished.length === numBeams;
-      const acceptFinished = s.canImprove && !fullAndStopping;
       const running: { beam: Beam; row: number }[] = [];
       for (let rank = 0; rank < candidates.length; rank++) {
         const { score, index } = candidates[rank];
@@ -203,7 +182,7 @@ export async function beamSearch(
         const token = index - b * vocab;
         const parent = s.beams[b];
         if (eos.has(token) || atMax) {
-          if (rank < numBeams && acceptFinished) {
+          if (rank < numBeams) {
             const tokens = [...parent.sequence.slice(1), token];
             insertFinished(s.finished, numBeams, {
               tokens,
@@ -217,15 +196,16 @@ export async function beamSearch(
       }
 
       // 6. Early-stopping heuristic (with the length after this step: generated + 1).
+      let canImprove = true;
       if (s.finished.length === numBeams && running.length > 0) {
         const best = bestPossibleScore(running[0].beam.sumLogprobs, generated + 1, s.maxNewTokens, lengthPenalty, earlyStopping);
-        if (!(best > s.finished[s.finished.length - 1].score)) s.canImprove = false;
+        canImprove = best > s.finished[s.finished.length - 1].score;
       }
 
       const done =
         atMax ||
         running.length === 0 ||
-        !s.canImprove ||
+        !canImprove ||
         (earlyStopping === true && s.finished.length === numBeams);
       if (done) {
         results[s.index] = finalize(s);
@@ -248,6 +228,33 @@ export async function beamSearch(
     if (active.length > 0) decoder.select(Int32Array.from(sourceRows));
   }
   return results;
+}
+
+/**
+ * One state per sentence, holding the decoder start token. Sentences allowed no token at all go
+ * to `finishEmpty` at once, and their rows leave the decoder before it runs.
+ */
+function startSentences(
+  decoder: StepDecoder,
+  sourceLengths: readonly number[],
+  config: SearchConfig,
+  finishEmpty: (s: SentenceState) => void,
+): SentenceState[] {
+  const keepRows: number[] = [];
+  const active = sourceLengths
+    .map((len, index): SentenceState => ({
+      index,
+      maxNewTokens: maxNewTokensOf(config, len),
+      beams: [{ sequence: [config.decoderStartTokenId], sumLogprobs: 0 }],
+      finished: [],
+    }))
+    .filter((s, row) => {
+      if (s.maxNewTokens > 0) keepRows.push(row);
+      else finishEmpty(s);
+      return s.maxNewTokens > 0;
+    });
+  if (keepRows.length !== sourceLengths.length && keepRows.length > 0) decoder.select(Int32Array.from(keepRows));
+  return active;
 }
 
 /** Inserts `hyp` into `finished` (best first, at most `limit`), after equal scores already there. */
@@ -283,13 +290,6 @@ export async function greedySearch(
   const eos = new Set(config.eosTokenIds);
   const processors = new LogitsProcessors(config);
   const results: SentenceResult[] = new Array(sourceLengths.length);
-  let active: SentenceState[] = sourceLengths.map((len, index) => ({
-    index,
-    maxNewTokens: maxNewTokensOf(config, len),
-    beams: [{ sequence: [config.decoderStartTokenId], sumLogprobs: 0 }],
-    finished: [],
-    canImprove: true,
-  }));
   const finish = (s: SentenceState) => {
     const beam = s.beams[0];
     const tokens = beam.sequence.slice(1);
@@ -300,15 +300,7 @@ export async function greedySearch(
     };
     results[s.index] = { ...hyp, hypotheses: [hyp] };
   };
-  {
-    const keepRows: number[] = [];
-    active = active.filter((s, row) => {
-      if (s.maxNewTokens > 0) keepRows.push(row);
-      else finish(s);
-      return s.maxNewTokens > 0;
-    });
-    if (keepRows.length !== sourceLengths.length && keepRows.length > 0) decoder.select(Int32Array.from(keepRows));
-  }
+  let active = startSentences(decoder, sourceLengths, config, finish);
 
   let generated = 0;
   while (active.length > 0) {
