@@ -10,11 +10,11 @@ import {
   DEFAULT_DTYPE,
   DEFAULT_HUB_URL,
   DEFAULT_MODEL_ID,
-  DEFAULT_MODELS_DIR,
   DEFAULT_REVISION,
   MODEL_DTYPES,
   createHubFetch,
   describeProblems,
+  downloadCommand,
   downloadModel,
   isLocalModelPath,
   listModels,
@@ -30,6 +30,7 @@ import {
 import { ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { createProgressReporter, formatBytes } from './progress-reporter.js';
+import { hubUrlOption, modelsDirOption } from './shared-options.js';
 
 export const MODELS_ACTIONS = ['download', 'verify', 'list', 'remove'] as const;
 export type ModelsAction = (typeof MODELS_ACTIONS)[number];
@@ -45,7 +46,6 @@ export interface ModelsArgs {
 }
 
 export function modelsBuilder(yargs: Argv, io: CliIo): Argv<ModelsArgs> {
-  const env = resolveModelEnv(io.env);
   return yargs
     .positional('action', { choices: MODELS_ACTIONS, describe: 'download | verify | list | remove' })
     .positional('id', {
@@ -53,9 +53,9 @@ export function modelsBuilder(yargs: Argv, io: CliIo): Argv<ModelsArgs> {
       describe: `Model id on the hub (download: default ${DEFAULT_MODEL_ID}; verify: default all installed)`,
     })
     .options({
-      'models-dir': { type: 'string', default: env.modelsDir ?? DEFAULT_MODELS_DIR, describe: 'Where models are stored (env FR2EN_MODELS_DIR)' },
+      'models-dir': modelsDirOption(io.env),
       dtype: { type: 'string', choices: MODEL_DTYPES, default: DEFAULT_DTYPE, describe: 'Weights to download: q8 (~140 MB) or fp32 (~420 MB)' },
-      'hub-url': { type: 'string', default: env.hubUrl, describe: `Hub or mirror (env HF_ENDPOINT; default ${DEFAULT_HUB_URL})` },
+      'hub-url': hubUrlOption(io.env),
       revision: { type: 'string', default: DEFAULT_REVISION, describe: 'Branch, tag or commit to download' },
       quiet: { alias: 'q', type: 'boolean', default: false, describe: 'No progress output' },
     })
@@ -158,15 +158,12 @@ async function verify(args: ModelsArgs, modelsDir: string, io: CliIo): Promise<n
     for (const line of describeProblems(report)) io.stdout.write(`  ${line}\n`);
     const dtypes = manifest.dtypes.length > 0 ? manifest.dtypes : [args.dtype];
     for (const dtype of dtypes) {
-      io.stdout.write(`  repair: fr2en models download ${id} --dtype ${dtype}${dirFlag(args)}\n`);
+      io.stdout.write(`  repair: ${downloadCommand(id, dtype, modelsDir, args.revision)}\n`);
     }
   }
   return failed ? ExitCode.someFailed : ExitCode.ok;
 }
 
-function dirFlag(args: ModelsArgs): string {
-  return args.modelsDir === DEFAULT_MODELS_DIR ? '' : ` --models-dir ${args.modelsDir}`;
-}
 
 async function list(modelsDir: string, io: CliIo): Promise<number> {
   const models = await listModels(modelsDir);

@@ -77,9 +77,7 @@ export async function ensureModel(options: EnsureModelOptions): Promise<Resolved
     return resolved;
   }
   if (options.offline) {
-    const dirFlag = modelsDir !== resolve(DEFAULT_MODELS_DIR) ? ` --models-dir ${quote(modelsDir)}` : '';
-    const rev = options.revision !== undefined && options.revision !== DEFAULT_REVISION ? ` --revision ${quote(options.revision)}` : '';
-    const command = `fr2en models download ${model} --dtype ${dtype}${dirFlag}${rev}`;
+    const command = downloadCommand(model, dtype, modelsDir, options.revision);
     const damaged = problems.some((p) => !p.missing);
     throw new ModelError(
       damaged ? 'corrupt' : 'offline-missing',
@@ -113,6 +111,13 @@ export async function ensureModel(options: EnsureModelOptions): Promise<Resolved
   }
   await validateMarianFolder(folder, dtype);
   return { ...resolved, source: 'downloaded' };
+}
+
+/** The `fr2en models download` command line that fetches (or repairs) `model` in `modelsDir`. */
+export function downloadCommand(model: string, dtype: ModelDtype, modelsDir: string, revision?: string): string {
+  const dirFlag = resolve(modelsDir) !== resolve(DEFAULT_MODELS_DIR) ? ` --models-dir ${quote(modelsDir)}` : '';
+  const rev = revision !== undefined && revision !== DEFAULT_REVISION ? ` --revision ${quote(revision)}` : '';
+  return `fr2en models download ${model} --dtype ${dtype}${dirFlag}${rev}`;
 }
 
 function quote(value: string): string {

@@ -1,5 +1,5 @@
 /** Model management: download, verify, list, remove, and resolve a model for translation. */
-export { ensureModel, isLocalModelPath, localModelFolder, type EnsureModelOptions, type ResolvedModel } from './ensure.js';
+export { downloadCommand, ensureModel, isLocalModelPath, localModelFolder, type EnsureModelOptions, type ResolvedModel } from './ensure.js';
 export { downloadModel, downloadFile, headRemoteFile, type DownloadModelOptions, type DownloadResult, type RemoteFile } from './download.js';
 export { ModelError, MODEL_ERROR_REASONS, type ModelErrorReason } from './errors.js';
 export {
