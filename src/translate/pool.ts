@@ -90,12 +90,21 @@ export class TranslationPool {
   }
 
   async translate({ texts, decode }: BatchRequest): Promise<BatchResult> {
-    const tokenizer = this.#tokenizer;
-    const tokens = await this.#run({ kind: 'translate', batch: tokenizer.encode(texts), decode });
+    const batch = this.#tokenize(() => this.#tokenizer.encode(texts));
+    const tokens = await this.#run({ kind: 'translate', batch, decode });
     return {
-      translations: tokenizer.decode(tokens).map((text) => text.trim()),
+      translations: this.#tokenize(() => this.#tokenizer.decode(tokens)).map((text) => text.trim()),
       generatedTokens: tokens.reduce((sum, ids) => sum + ids.length, 0),
     };
+  }
+
+  /** A tokenizer failure is a failed batch (retried, then flagged), as it was in a worker. */
+  #tokenize<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      throw new PoolError('translate', `tokenization failed: ${errorMessage(error)}`, { cause: error });
+    }
   }
 
   async #run(request: WorkerRequest): Promise<number[][]> {

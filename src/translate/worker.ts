@@ -16,7 +16,8 @@ const init = workerData as WorkerInit;
 async function load() {
   configureTransformers();
   // Spinning off: between two decoder steps this thread runs JavaScript (argmax, cache
-  // bookkeeping); intra-op threads spinning meanwhile would take the cores it needs (+24% measured).
+  // bookkeeping); intra-op threads spinning meanwhile would take the cores it needs (+24% measured
+  // with 2 intra-op threads; moot with the default 1).
   const session_options = {
     intraOpNumThreads: init.threads,
     interOpNumThreads: 1,
