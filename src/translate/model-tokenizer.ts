@@ -6,7 +6,7 @@
  * collects every few steps (with the tokenizer on board this cost about 20% of throughput).
  */
 import { AutoTokenizer } from '@huggingface/transformers';
-import type { EncoderInput } from './decode/marian-decoder.js';
+import { decodeTexts, encodeTexts, type EncoderInput } from './decode/index.js';
 import { wordTokenCounter, type TokenCounter } from './token-counter.js';
 import { configureTransformers } from './transformers-env.js';
 
@@ -23,13 +23,7 @@ export async function loadModelTokenizer(modelPath: string): Promise<ModelTokeni
   const tokenizer = await AutoTokenizer.from_pretrained(modelPath, { local_files_only: true });
   return {
     counter: wordTokenCounter((word) => tokenizer.encode(word, { add_special_tokens: false }).length),
-    encode(texts) {
-      const { input_ids, attention_mask } = tokenizer([...texts], { padding: true, truncation: false });
-      const [batchSize, length] = input_ids.dims;
-      return { inputIds: input_ids.data as BigInt64Array, attentionMask: attention_mask.data as BigInt64Array, batchSize, length };
-    },
-    decode(tokens) {
-      return tokenizer.batch_decode(tokens.map((ids) => [...ids]), { skip_special_tokens: true });
-    },
+    encode: (texts) => encodeTexts(tokenizer, texts),
+    decode: (tokens) => decodeTexts(tokenizer, tokens),
   };
 }

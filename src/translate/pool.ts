@@ -9,7 +9,7 @@ import { Piscina } from 'piscina';
 import { PoolError, errorMessage } from '../errors.js';
 import { workerFile } from '../util/worker-file.js';
 import { loadModelTokenizer, type ModelTokenizer } from './model-tokenizer.js';
-import type { DecodeSettings, TranslateReply, WorkerInit, WorkerRequest } from './protocol.js';
+import type { DecodeSettings, TokenRows, TranslateReply, WorkerInit, WorkerRequest } from './protocol.js';
 import type { TokenCounter } from './token-counter.js';
 
 export interface PoolOptions extends WorkerInit {
@@ -107,7 +107,7 @@ export class TranslationPool {
     }
   }
 
-  async #run(request: WorkerRequest): Promise<number[][]> {
+  async #run(request: WorkerRequest): Promise<TokenRows> {
     if (this.#closed) throw new PoolError('closed', 'the translation pool is closed');
     let reply: TranslateReply;
     try {

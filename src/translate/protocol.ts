@@ -56,7 +56,9 @@ export interface PingRequest {
 
 export type WorkerRequest = TranslateRequest | PingRequest;
 
+/** Per sentence, the target token ids (no decoder start token). */
+export type TokenRows = readonly (readonly number[])[];
+
 export type TranslateReply =
-  /** Per sentence, the target token ids (no decoder start token). */
-  | { ok: true; tokens: number[][] }
+  | { ok: true; tokens: TokenRows }
   | { ok: false; error: { kind: 'load' | 'translate'; message: string } };

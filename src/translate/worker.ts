@@ -53,7 +53,7 @@ export default async function handle(request: WorkerRequest): Promise<TranslateR
     let config = searchConfigs.get(key);
     if (config === undefined) searchConfigs.set(key, (config = searchConfig(loaded.model, request.decode)));
     const results = await decodeTokens(loaded.model, request.batch, config);
-    return { ok: true, tokens: results.map((result) => [...result.tokens]) };
+    return { ok: true, tokens: results.map((result) => result.tokens) };
   } catch (error) {
     return { ok: false, error: { kind: 'translate', message: errorMessage(error) } };
   }

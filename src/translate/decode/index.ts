@@ -60,16 +60,24 @@ export async function decodeBatch(
 ): Promise<DecodedSentence[]> {
   const config = isSearchConfig(options) ? options : searchConfigFor(model, options);
   if (texts.length === 0) return [];
-  // No truncation: a silent cut would drop words; callers keep sentences under the model limit.
-  const encoded = tokenizer([...texts], { padding: true, truncation: false });
-  const [batchSize, length] = encoded.input_ids.dims;
-  const input = { inputIds: encoded.input_ids.data as BigInt64Array, attentionMask: encoded.attention_mask.data as BigInt64Array, batchSize, length };
-  const results = await decodeTokens(model, input, config);
-  const decoded = tokenizer.batch_decode(
-    results.map((r) => [...r.tokens]),
+  const results = await decodeTokens(model, encodeTexts(tokenizer, texts), config);
+  const decoded = decodeTexts(tokenizer, results.map((r) => r.tokens));
+  return results.map((r, i) => ({ ...r, text: decoded[i] }));
+}
+
+/** A padded batch, as the encoder takes it. No truncation: a silent cut would drop words; callers keep sentences under the model limit. */
+export function encodeTexts(tokenizer: TranslationTokenizer, texts: readonly string[]): EncoderInput {
+  const { input_ids, attention_mask } = tokenizer([...texts], { padding: true, truncation: false });
+  const [batchSize, length] = input_ids.dims;
+  return { inputIds: input_ids.data as BigInt64Array, attentionMask: attention_mask.data as BigInt64Array, batchSize, length };
+}
+
+/** Target token ids -> text, special tokens dropped. */
+export function decodeTexts(tokenizer: TranslationTokenizer, tokens: readonly (readonly number[])[]): string[] {
+  return tokenizer.batch_decode(
+    tokens.map((ids) => [...ids]),
     { skip_special_tokens: true },
   );
-  return results.map((r, i) => ({ ...r, text: decoded[i] }));
 }
 
 /** The token-level half of `decodeBatch`, for callers that tokenize elsewhere (fr2en's workers). */
