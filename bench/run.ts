@@ -57,6 +57,7 @@ function selectConfigs(configs: BenchConfig[], only: string[] | undefined, all: 
 
 /** Main-thread tokenizer costs: counting (the Scheduler's), batch encode and decode (the pool's). */
 async function tokenizerCosts(modelDir: string, workload: Workload) {
+  // A tokenizer of its own: the counter's word memo must start cold, as at the start of a run.
   const tokenizer = await loadModelTokenizer(modelDir);
   let started = performance.now();
   for (const piece of workload.pieces) tokenizer.counter.count(piece.text);

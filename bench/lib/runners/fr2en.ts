@@ -4,7 +4,7 @@ import { Translator } from '../../../src/translator.js';
 import { hashTexts, since } from '../measure.js';
 import type { Fr2enConfig } from '../types.js';
 import { FORCED_DECODE, paddedPositions, type Workload } from '../workload.js';
-import type { Measured } from './measured.js';
+import { workloadWork, type Measured } from './measured.js';
 
 export async function runFr2en(spec: Fr2enConfig, modelDir: string, workload: Workload): Promise<Measured> {
   const loadStart = performance.now();
@@ -42,9 +42,7 @@ export async function runFr2en(spec: Fr2enConfig, modelDir: string, workload: Wo
   return {
     loadMs,
     runMs,
-    pieces: workload.pieces.length * repeat,
-    sourceWords: workload.sourceWords * repeat,
-    targetTokens: workload.targetTokens * repeat,
+    ...workloadWork(workload, repeat),
     computedTokens: paddedPositions(workload, options.batchSize, options.workers, true) * repeat,
     threadsUsed: options.workers * options.threads,
     outputHash: hashTexts(outputs),

@@ -7,7 +7,7 @@ import { env, pipeline } from '@huggingface/transformers';
 import type { Workload } from '../workload.js';
 import { hashTexts, since } from '../measure.js';
 import type { NaiveConfig } from '../types.js';
-import type { Measured } from './measured.js';
+import { workloadWork, type Measured } from './measured.js';
 
 type TranslationOutput = Array<{ translation_text: string }>;
 type Translate = (text: string, options: Record<string, unknown>) => Promise<TranslationOutput>;
@@ -29,9 +29,7 @@ export async function runNaive(spec: NaiveConfig, modelDir: string, workload: Wo
   return {
     loadMs,
     runMs,
-    pieces: workload.pieces.length,
-    sourceWords: workload.sourceWords,
-    targetTokens: workload.targetTokens,
+    ...workloadWork(workload),
     // One row per call: nothing is padded.
     computedTokens: workload.targetTokens,
     // ORT's default intra-op pool uses every core.

@@ -11,7 +11,7 @@ import { defaultWindowPieces, maxBatchTokens } from '../../../src/translate/sche
 import { hashTexts, since } from '../measure.js';
 import type { PoolConfig } from '../types.js';
 import { FORCED_DECODE, type WorkPiece, type Workload } from '../workload.js';
-import type { Measured } from './measured.js';
+import { workloadWork, type Measured } from './measured.js';
 
 export async function runPool(spec: PoolConfig, modelDir: string, workload: Workload): Promise<Measured> {
   const options = resolveTranslatorOptions({
@@ -63,9 +63,7 @@ export async function runPool(spec: PoolConfig, modelDir: string, workload: Work
   return {
     loadMs,
     runMs,
-    pieces: workload.pieces.length,
-    sourceWords: workload.sourceWords,
-    targetTokens: workload.targetTokens,
+    ...workloadWork(workload),
     computedTokens: batches.reduce((sum, batch) => sum + batch.length * Math.max(...batch.map((piece) => piece.targetTokens)), 0),
     threadsUsed: options.workers * options.threads,
     outputHash: hashTexts(workload.pieces.map((piece) => outputs.get(piece.text) ?? '')),
