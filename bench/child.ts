@@ -2,7 +2,7 @@
  * Runs one benchmark configuration in a fresh process, so that its load time and peak RSS are
  * its own, and writes a RunResult to the file the parent named. Not meant to be run by hand:
  *
- *   node --import tsx bench/child.ts '<ChildJob JSON>'
+ *   node build/bench/child.js '<ChildJob JSON>'
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

@@ -22,9 +22,12 @@ import { checkGoals, formatSummary, formatTable, summarize, toRow, type Row } fr
 import { failedResult, type BenchConfig, type ChildJob, type RunResult } from './lib/types.js';
 import { buildWorkload, paddedPositions, type Workload } from './lib/workload.js';
 
-const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+// `npm run bench` compiles the benchmark and fr2en to build/ and runs them there, as a user runs
+// dist/: under tsx every process and worker thread would also carry tsx's loader (about 100 MiB
+// each) and its heap, which is not fr2en's cost.
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const OUT_DIR = path.join(REPO_ROOT, 'bench/out');
-const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('./child.js', import.meta.url));
 /** A child running longer than this is killed and its row marked failed. */
 const CHILD_TIMEOUT_MS = 20 * 60_000;
 
@@ -99,7 +102,7 @@ function runChild(job: ChildJob): Promise<RunResult> {
   // A result left by an earlier run must not pass for this one's.
   rmSync(job.resultFile, { force: true });
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(job)], {
+    const child = spawn(process.execPath, [CHILD, JSON.stringify(job)], {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'ignore', 'pipe'],
     });

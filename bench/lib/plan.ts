@@ -2,6 +2,7 @@
  * The configurations, as data. Ids are stable (`--only` and results.json use them). fr2en rows
  * give only the options they change; everything else is the Translator's default.
  */
+import { WORKER_OLD_SPACE_MIB } from '../../src/translate/worker-heap.js';
 import type { BenchConfig } from './types.js';
 
 /** Ids the summary keys are computed from. */
@@ -45,6 +46,9 @@ const sweep: BenchConfig[] = [
   fr2en('no-ngram-guard', 'defaults, no_repeat_ngram_size 0', { noRepeatNgramSize: 0 }),
   { id: 'pool-sorted', label: 'pool direct, length-sorted batches (defaults)', group: 'sweep', spec: { kind: 'pool', order: 'sorted' } },
   { id: 'pool-doc-order', label: 'pool direct, document-order batches (defaults)', group: 'sweep', spec: { kind: 'pool', order: 'document-order' } },
+  // The workers' starting old space (src/translate/worker-heap.ts): V8's default, fr2en's, twice fr2en's.
+  { id: 'pool-v8-heap', label: "pool direct, sorted, V8's default worker heap", group: 'sweep', spec: { kind: 'pool', order: 'sorted', workerOldSpaceMiB: 0 } },
+  { id: 'pool-heap-128', label: 'pool direct, sorted, workers start with 128 MiB old space', group: 'sweep', spec: { kind: 'pool', order: 'sorted', workerOldSpaceMiB: 128 } },
 ];
 
 const ceilings: BenchConfig[] = [
@@ -53,6 +57,7 @@ const ceilings: BenchConfig[] = [
   ceiling('ceiling-q8-b16-t2', 'ceiling: ORT direct q8, 16 rows, 2 threads', { batch: 16 }),
   ceiling('ceiling-q8-b32-t1', 'ceiling: ORT direct q8, 32 rows, 1 thread', { threads: 1 }),
   ceiling('ceiling-q8-b16-2x1', 'ceiling: q8, 2 threads x 1 session each (1 intra-op thread), 16 rows', { batch: 16, threads: 1, parallel: 2 }),
+  ceiling('ceiling-q8-b16-2x1-heap', "ceiling: q8, 2 threads x 1 session each, 16 rows, fr2en's worker heap", { batch: 16, threads: 1, parallel: 2, workerOldSpaceMiB: WORKER_OLD_SPACE_MIB }),
   ceiling('ceiling-q8-b32-2x1', 'ceiling: q8, 2 threads x 1 session each (1 intra-op thread), 32 rows', { threads: 1, parallel: 2 }),
   ceiling('ceiling-q8-b32-nospin', 'ceiling: q8 32 rows, intra-op spinning off', { allowSpinning: false }),
   ceiling('ceiling-fp32-b32-t2', 'ceiling: ORT direct fp32, 32 rows, 2 threads', { dtype: 'fp32' }),

@@ -33,6 +33,8 @@ export interface PoolConfig {
   workers?: number;
   threads?: number;
   batchSize?: number;
+  /** Initial old space of each worker's heap, MiB (0: V8's default); fr2en's WORKER_OLD_SPACE_MIB unless set. */
+  workerOldSpaceMiB?: number;
 }
 
 /** The ceiling: encoder + merged decoder sessions driven with onnxruntime-node, greedy, KV cache. */
@@ -58,6 +60,8 @@ export interface CeilingConfig {
   allowSpinning?: boolean;
   /** Loops run at once, each in its own worker thread with its own sessions (like fr2en's workers). @default 1 */
   parallel?: number;
+  /** With `parallel` > 1: initial old space of each thread's heap, MiB, as fr2en sets its workers'. @default 0 (V8's default) */
+  workerOldSpaceMiB?: number;
 }
 
 export type ConfigSpec = NaiveConfig | Fr2enConfig | PoolConfig | CeilingConfig;

@@ -11,11 +11,14 @@ import { workerFile } from '../util/worker-file.js';
 import { loadModelTokenizer, type ModelTokenizer } from './model-tokenizer.js';
 import type { DecodeSettings, TokenRows, TranslateReply, WorkerInit, WorkerRequest } from './protocol.js';
 import type { TokenCounter } from './token-counter.js';
+import { WORKER_OLD_SPACE_MIB, withWorkerOldSpace } from './worker-heap.js';
 
 export interface PoolOptions extends WorkerInit {
   workers: number;
   /** A batch running longer than this is abandoned and its worker replaced. */
   taskTimeoutMs: number;
+  /** Initial old-generation size of each worker's heap, MiB (0: V8's default). @default WORKER_OLD_SPACE_MIB */
+  workerOldSpaceMiB?: number;
 }
 
 export interface BatchResult {
@@ -61,18 +64,21 @@ export class TranslationPool {
 
   /** Starts the workers and waits until each has loaded its model (or failed to). */
   static async start(options: PoolOptions): Promise<TranslationPool> {
-    const pool = new TranslationPool(options);
-    try {
-      const [tokenizer] = await Promise.all([
-        loadModelTokenizer(options.modelPath),
-        ...Array.from({ length: options.workers }, () => pool.#run({ kind: 'ping' })),
-      ]);
-      pool.#tokenizer = tokenizer;
-    } catch (error) {
-      await pool.destroy();
-      throw error;
-    }
-    return pool;
+    // A worker that piscina starts later (replacing a crashed one) gets V8's default heap: slower, not wrong.
+    return withWorkerOldSpace(options.workerOldSpaceMiB ?? WORKER_OLD_SPACE_MIB, async () => {
+      const pool = new TranslationPool(options);
+      try {
+        const [tokenizer] = await Promise.all([
+          loadModelTokenizer(options.modelPath),
+          ...Array.from({ length: options.workers }, () => pool.#run({ kind: 'ping' })),
+        ]);
+        pool.#tokenizer = tokenizer;
+      } catch (error) {
+        await pool.destroy();
+        throw error;
+      }
+      return pool;
+    });
   }
 
   /** Counts model tokens with the pool's tokenizer (for the token budget). */

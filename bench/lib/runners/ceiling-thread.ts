@@ -8,8 +8,6 @@ import type { CeilingConfig } from '../types.js';
 import { openCeilingLoop, type BatchShape, type ModelShape } from './ceiling-loop.js';
 
 export interface CeilingThreadData {
-  /** This file's path, for ts-thread.cjs. */
-  entry: string;
   spec: CeilingConfig;
   modelDir: string;
   shape: ModelShape;
@@ -19,7 +17,6 @@ export interface CeilingThreadData {
   next: SharedArrayBuffer;
 }
 
-// No top-level await: ts-thread.cjs loads this file with require().
 async function main(data: CeilingThreadData): Promise<void> {
   const port = parentPort!;
   const loop = await openCeilingLoop(data.spec, data.modelDir, data.shape);

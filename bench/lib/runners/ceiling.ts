@@ -6,9 +6,9 @@
  * batches from one shared counter as fr2en's workers take them from its queue.
  */
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
+import { withWorkerOldSpace } from '../../../src/translate/worker-heap.js';
 import { since } from '../measure.js';
 import type { CeilingConfig } from '../types.js';
 import type { Workload } from '../workload.js';
@@ -34,17 +34,18 @@ export async function runCeiling(spec: CeilingConfig, modelDir: string, workload
     runMs = since(runStart);
     await loop.release();
   } else {
-    const entry = fileURLToPath(new URL('./ceiling-thread.ts', import.meta.url));
-    const data: CeilingThreadData = { entry, spec, modelDir, shape, warmUp, shapes, next: new SharedArrayBuffer(4) };
-    const bootstrap = new URL('./ts-thread.cjs', import.meta.url);
-    const threads = Array.from({ length: parallel }, () => new Worker(bootstrap, { execArgv: ['--import', 'tsx'], workerData: data }));
+    const data: CeilingThreadData = { spec, modelDir, shape, warmUp, shapes, next: new SharedArrayBuffer(4) };
     const said = (thread: Worker, word: string) =>
       new Promise<void>((resolve, reject) => {
         thread.once('error', reject);
         thread.on('message', (message) => message === word && resolve());
       });
+    const threads = await withWorkerOldSpace(spec.workerOldSpaceMiB ?? 0, async () => {
+      const started = Array.from({ length: parallel }, () => new Worker(new URL('./ceiling-thread.js', import.meta.url), { workerData: data }));
+      await Promise.all(started.map((thread) => said(thread, 'ready')));
+      return started;
+    });
     const exited = threads.map((thread) => once(thread, 'exit'));
-    await Promise.all(threads.map((thread) => said(thread, 'ready')));
     loadMs = since(loadStart);
     const runStart = performance.now();
     const done = threads.map((thread) => said(thread, 'done'));
@@ -65,7 +66,7 @@ export async function runCeiling(spec: CeilingConfig, modelDir: string, workload
     computedTokens: targetTokens,
     threadsUsed: spec.threads * parallel,
     outputHash: null,
-    extra: { lengths: spec.lengths ?? 'workload', meanLength, batch: spec.batch, batches: shapes.length, parallel, ortVersion: ort.env.versions?.common ?? 'unknown' },
+    extra: { lengths: spec.lengths ?? 'workload', meanLength, batch: spec.batch, batches: shapes.length, parallel, workerOldSpaceMiB: spec.workerOldSpaceMiB ?? 0, ortVersion: ort.env.versions?.common ?? 'unknown' },
   };
 }
 

@@ -8,6 +8,7 @@ import { resolveTranslatorOptions } from '../../../src/config.js';
 import { makeBatches } from '../../../src/translate/batches.js';
 import { TranslationPool } from '../../../src/translate/pool.js';
 import { defaultWindowPieces, maxBatchTokens } from '../../../src/translate/scheduler.js';
+import { WORKER_OLD_SPACE_MIB } from '../../../src/translate/worker-heap.js';
 import { hashTexts, since } from '../measure.js';
 import type { PoolConfig } from '../types.js';
 import { FORCED_DECODE, type WorkPiece, type Workload } from '../workload.js';
@@ -28,6 +29,7 @@ export async function runPool(spec: PoolConfig, modelDir: string, workload: Work
     threads: options.threads,
     workers: options.workers,
     taskTimeoutMs: options.taskTimeoutMs,
+    ...(spec.workerOldSpaceMiB === undefined ? {} : { workerOldSpaceMiB: spec.workerOldSpaceMiB }),
   });
   const loadMs = since(loadStart);
 
@@ -67,6 +69,6 @@ export async function runPool(spec: PoolConfig, modelDir: string, workload: Work
     computedTokens: batches.reduce((sum, batch) => sum + batch.length * Math.max(...batch.map((piece) => piece.targetTokens)), 0),
     threadsUsed: options.workers * options.threads,
     outputHash: hashTexts(workload.pieces.map((piece) => outputs.get(piece.text) ?? '')),
-    extra: { reportedTokens, batches: batches.length, workers: options.workers, threads: options.threads, batchSize: options.batchSize },
+    extra: { reportedTokens, batches: batches.length, workers: options.workers, threads: options.threads, batchSize: options.batchSize, workerOldSpaceMiB: spec.workerOldSpaceMiB ?? WORKER_OLD_SPACE_MIB },
   };
 }
