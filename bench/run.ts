@@ -20,7 +20,7 @@ import { BENCH_MODEL, ensureBenchModel } from './lib/model.js';
 import { makePlan } from './lib/plan.js';
 import { checkGoals, formatSummary, formatTable, summarize, toRow, type Row } from './lib/report.js';
 import { failedResult, type BenchConfig, type ChildJob, type RunResult } from './lib/types.js';
-import { buildWorkload, paddedPositions, type Workload } from './lib/workload.js';
+import { buildWorkload, paddedPositions, workloadBatches, type Workload } from './lib/workload.js';
 
 // `npm run bench` compiles the benchmark and fr2en to build/ and runs them there, as a user runs
 // dist/: under tsx every process and worker thread would also carry tsx's loader (about 100 MiB
@@ -88,10 +88,10 @@ async function tokenizerCosts(modelDir: string, workload: Workload) {
 function paddingBounds(workload: Workload): Record<string, number> {
   const bounds: Record<string, number> = {};
   for (const batchSize of [8, 16, 32]) {
-    bounds[`batch${batchSize}-unsorted`] = paddedPositions(workload, batchSize, 1, false) / workload.targetTokens - 1;
+    bounds[`batch${batchSize}-unsorted`] = paddedPositions(workloadBatches(workload, batchSize, 1, false)) / workload.targetTokens - 1;
     for (const window of [64, 128, 256, 512, 100_000]) {
       const name = window === 100_000 ? 'all' : String(window);
-      bounds[`batch${batchSize}-window${name}`] = paddedPositions(workload, batchSize, 1, true, Math.max(window, batchSize)) / workload.targetTokens - 1;
+      bounds[`batch${batchSize}-window${name}`] = paddedPositions(workloadBatches(workload, batchSize, 1, true, Math.max(window, batchSize))) / workload.targetTokens - 1;
     }
   }
   for (const [key, value] of Object.entries(bounds)) bounds[key] = Math.round(value * 1000) / 1000;

@@ -7,13 +7,17 @@ export interface NaiveConfig {
   dtype: ModelDtype;
 }
 
-/** fr2en's Translator (options not given keep their defaults). */
-export interface Fr2enConfig {
-  kind: 'fr2en';
+/** fr2en options a row may set; those not given keep their defaults. */
+interface Fr2enKnobs {
   dtype?: ModelDtype;
   workers?: number;
   threads?: number;
   batchSize?: number;
+}
+
+/** fr2en's Translator. */
+export interface Fr2enConfig extends Fr2enKnobs {
+  kind: 'fr2en';
   beams?: number;
   /** Overrides the repetition guard (fr2en default 4; 0 turns it off). */
   noRepeatNgramSize?: number;
@@ -23,16 +27,12 @@ export interface Fr2enConfig {
 
 /**
  * fr2en's worker pool driven directly with the bench's own batches, to switch length sorting
- * (the Scheduler always sorts): `sorted` cuts each 64-piece window with fr2en's makeBatches,
+ * (the Scheduler always sorts): `sorted` cuts the Scheduler's windows with fr2en's makeBatches,
  * exactly as the Scheduler does; `document-order` cuts the same windows without sorting.
  */
-export interface PoolConfig {
+export interface PoolConfig extends Fr2enKnobs {
   kind: 'pool';
   order: 'sorted' | 'document-order';
-  dtype?: ModelDtype;
-  workers?: number;
-  threads?: number;
-  batchSize?: number;
   /** Initial old space of each worker's heap, MiB (0: V8's default); fr2en's WORKER_OLD_SPACE_MIB unless set. */
   workerOldSpaceMiB?: number;
 }

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULTS } from '../../src/config.js';
-import type { SourceParagraph } from '../../src/document.js';
+import { countWords, type SourceParagraph } from '../../src/document.js';
 import { segmentDocument } from '../../src/segment/index.js';
 import { makeBatches } from '../../src/translate/batches.js';
 import { splitByBudget } from '../../src/translate/token-budget.js';
@@ -103,29 +103,22 @@ export function buildWorkload(repoRoot: string, minSentences: number, counter: T
   };
 }
 
-/** Words as the Scheduler counts them (whitespace-separated). */
-export function countWords(text: string): number {
-  return text.split(/\s+/).filter(Boolean).length;
-}
-
 export function sum(values: readonly number[]): number {
   return values.reduce((a, b) => a + b, 0);
 }
 
 /**
- * Decoder positions the workload costs if every row of a batch runs as long as the batch's
- * longest row (what transformers.js' generate does), batching as the Scheduler does: windows of
- * whole paragraphs holding at least `windowPieces` sentences (the Scheduler's
- * defaultWindowPieces), each cut by makeBatches. With `sorted` false, windows are
- * cut in document order instead.
+ * The workload cut into batches as the Scheduler cuts it: windows of whole paragraphs holding at
+ * least `windowPieces` sentences (the Scheduler's defaultWindowPieces), each cut by makeBatches.
+ * With `sorted` false, windows are cut in document order instead.
  */
-export function paddedPositions(
+export function workloadBatches(
   workload: Workload,
   batchSize: number,
   workers: number,
   sorted: boolean,
   windowPieces = defaultWindowPieces(batchSize, workers),
-): number {
+): WorkPiece[][] {
   const byText = new Map(workload.pieces.map((piece) => [piece.text, piece]));
   const windows: WorkPiece[][] = [];
   let window: WorkPiece[] = [];
@@ -143,12 +136,17 @@ export function paddedPositions(
     }
   }
   if (window.length > 0) windows.push(window);
-  let positions = 0;
-  for (const items of windows) {
-    const batches = sorted
+  return windows.flatMap((items) =>
+    sorted
       ? makeBatches(items, batchSize, maxBatchTokens(batchSize))
-      : Array.from({ length: Math.ceil(items.length / batchSize) }, (_, i) => items.slice(i * batchSize, (i + 1) * batchSize));
-    for (const batch of batches) positions += batch.length * Math.max(...batch.map((piece) => piece.targetTokens));
-  }
-  return positions;
+      : Array.from({ length: Math.ceil(items.length / batchSize) }, (_, i) => items.slice(i * batchSize, (i + 1) * batchSize)),
+  );
+}
+
+/**
+ * Decoder positions `batches` cost if every row runs as long as its batch's longest row (what
+ * transformers.js' generate does).
+ */
+export function paddedPositions(batches: readonly WorkPiece[][]): number {
+  return sum(batches.map((batch) => batch.length * Math.max(...batch.map((piece) => piece.targetTokens))));
 }

@@ -1,22 +1,21 @@
 /** Row (c), the sweep, the scaling and beam rows: fr2en's public Translator API. */
+import type { TranslatorOptions } from '../../../src/config.js';
 import type { AlignedParagraph } from '../../../src/document.js';
 import { Translator } from '../../../src/translator.js';
 import { hashTexts, since } from '../measure.js';
 import type { Fr2enConfig } from '../types.js';
-import { FORCED_DECODE, paddedPositions, type Workload } from '../workload.js';
+import { FORCED_DECODE, paddedPositions, workloadBatches, type Workload } from '../workload.js';
 import { workloadWork, type Measured } from './measured.js';
+
+/** The Translator options a row sets (the rest keep fr2en's defaults), decoding to the forced length. */
+export function rowOptions(spec: Omit<Fr2enConfig, 'kind' | 'repeat'>): TranslatorOptions {
+  const { dtype, workers, threads, batchSize, beams, noRepeatNgramSize } = spec;
+  return { dtype, workers, threads, batchSize, beams, decode: { ...FORCED_DECODE, ...(noRepeatNgramSize === undefined ? {} : { noRepeatNgramSize }) } };
+}
 
 export async function runFr2en(spec: Fr2enConfig, modelDir: string, workload: Workload): Promise<Measured> {
   const loadStart = performance.now();
-  const translator = await Translator.create({
-    model: modelDir,
-    dtype: spec.dtype,
-    workers: spec.workers,
-    threads: spec.threads,
-    batchSize: spec.batchSize,
-    beams: spec.beams,
-    decode: { ...FORCED_DECODE, ...(spec.noRepeatNgramSize === undefined ? {} : { noRepeatNgramSize: spec.noRepeatNgramSize }) },
-  });
+  const translator = await Translator.create({ model: modelDir, ...rowOptions(spec) });
   const loadMs = since(loadStart);
   const repeat = spec.repeat ?? 1;
   let reportedTokens = 0;
@@ -43,11 +42,10 @@ export async function runFr2en(spec: Fr2enConfig, modelDir: string, workload: Wo
     loadMs,
     runMs,
     ...workloadWork(workload, repeat),
-    computedTokens: paddedPositions(workload, options.batchSize, options.workers, true) * repeat,
+    computedTokens: paddedPositions(workloadBatches(workload, options.batchSize, options.workers, true)) * repeat,
     threadsUsed: options.workers * options.threads,
     outputHash: hashTexts(outputs),
-    extra: {
-      // What the workers reported generating (fr2en's decoder counts each row's own tokens).
-      reportedTokens, workers: options.workers, threads: options.threads, batchSize: options.batchSize, dtype: options.dtype, beams: options.beams },
+    // reportedTokens: what the workers reported generating (fr2en's decoder counts each row's own tokens).
+    extra: { reportedTokens, workers: options.workers, threads: options.threads, batchSize: options.batchSize, dtype: options.dtype, beams: options.beams },
   };
 }

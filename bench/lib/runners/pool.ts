@@ -5,23 +5,16 @@
  * share this path, so their ratio isolates the sorting.
  */
 import { resolveTranslatorOptions } from '../../../src/config.js';
-import { makeBatches } from '../../../src/translate/batches.js';
 import { TranslationPool } from '../../../src/translate/pool.js';
-import { defaultWindowPieces, maxBatchTokens } from '../../../src/translate/scheduler.js';
 import { WORKER_OLD_SPACE_MIB } from '../../../src/translate/worker-heap.js';
 import { hashTexts, since } from '../measure.js';
 import type { PoolConfig } from '../types.js';
-import { FORCED_DECODE, type WorkPiece, type Workload } from '../workload.js';
+import { paddedPositions, workloadBatches, type Workload } from '../workload.js';
+import { rowOptions } from './fr2en.js';
 import { workloadWork, type Measured } from './measured.js';
 
 export async function runPool(spec: PoolConfig, modelDir: string, workload: Workload): Promise<Measured> {
-  const options = resolveTranslatorOptions({
-    dtype: spec.dtype,
-    workers: spec.workers,
-    threads: spec.threads,
-    batchSize: spec.batchSize,
-    decode: FORCED_DECODE,
-  });
+  const options = resolveTranslatorOptions(rowOptions(spec));
   const loadStart = performance.now();
   const pool = await TranslationPool.start({
     modelPath: modelDir,
@@ -32,14 +25,7 @@ export async function runPool(spec: PoolConfig, modelDir: string, workload: Work
     ...(spec.workerOldSpaceMiB === undefined ? {} : { workerOldSpaceMiB: spec.workerOldSpaceMiB }),
   });
   const loadMs = since(loadStart);
-
-  const windowPieces = defaultWindowPieces(options.batchSize, options.workers);
-  const batches: WorkPiece[][] = [];
-  for (let start = 0; start < workload.pieces.length; start += windowPieces) {
-    const window = workload.pieces.slice(start, start + windowPieces);
-    if (spec.order === 'sorted') batches.push(...makeBatches(window, options.batchSize, maxBatchTokens(options.batchSize)));
-    else for (let i = 0; i < window.length; i += options.batchSize) batches.push(window.slice(i, i + options.batchSize));
-  }
+  const batches = workloadBatches(workload, options.batchSize, options.workers, spec.order === 'sorted');
 
   const outputs = new Map<string, string>();
   let reportedTokens = 0;
@@ -66,7 +52,7 @@ export async function runPool(spec: PoolConfig, modelDir: string, workload: Work
     loadMs,
     runMs,
     ...workloadWork(workload),
-    computedTokens: batches.reduce((sum, batch) => sum + batch.length * Math.max(...batch.map((piece) => piece.targetTokens)), 0),
+    computedTokens: paddedPositions(batches),
     threadsUsed: options.workers * options.threads,
     outputHash: hashTexts(workload.pieces.map((piece) => outputs.get(piece.text) ?? '')),
     extra: { reportedTokens, batches: batches.length, workers: options.workers, threads: options.threads, batchSize: options.batchSize, workerOldSpaceMiB: spec.workerOldSpaceMiB ?? WORKER_OLD_SPACE_MIB },
