@@ -18,8 +18,8 @@ export interface TranslatorOptions {
   /** Weights to load: int8-quantized (`q8`, fast, small) or full precision (`fp32`). @default 'q8' */
   dtype?: ModelDtype;
   /**
-   * Worker threads, each with its own copy of the model (about 400 MB in q8). Two workers of one
-   * thread each beat one of two threads by about 40% on 2 cores (see the benchmark). @default 2
+   * Worker threads, each with its own copy of the model (about 300 MB in q8). Two workers of one
+   * thread each beat one of two threads by about 58% on 2 cores (see the benchmark). @default 2
    */
   workers?: number;
   /** ONNX Runtime intra-op threads per worker. @default 1 */

@@ -164,7 +164,6 @@ async function verify(args: ModelsArgs, modelsDir: string, io: CliIo): Promise<n
   return failed ? ExitCode.someFailed : ExitCode.ok;
 }
 
-
 async function list(modelsDir: string, io: CliIo): Promise<number> {
   const models = await listModels(modelsDir);
   if (models.length === 0) {

@@ -1,12 +1,12 @@
 /** `fr2en segment [files..]`: shows, as JSON Lines, exactly what would be sent to the model. */
 import type { Argv } from 'yargs';
+import { errorMessage } from '../errors.js';
 import { discoverInputs } from '../read/discover.js';
 import { resolveEncoding } from '../read/decode.js';
 import { readTextFile, readTextStream } from '../read/stream.js';
 import { segmentDocument, toSegmentRecords } from '../segment/index.js';
 import { ExitCode } from './exit-codes.js';
 import { stdinArgs, type CliIo } from './io.js';
-import { errorMessage } from '../errors.js';
 
 export interface SegmentArgs {
   files: string[];

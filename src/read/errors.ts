@@ -69,6 +69,6 @@ export function inputErrorFromFs(file: string, error: unknown): InputError {
         ? 'is a folder'
         : code === 'ELOOP'
           ? 'too many levels of symbolic links'
-          : `cannot be read (${code ?? (errorMessage(error))})`;
+          : `cannot be read (${code ?? errorMessage(error)})`;
   return new InputError('unreadable', file, why, { cause: error });
 }
