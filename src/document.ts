@@ -55,6 +55,27 @@ export interface SourceDocument {
 export const PAIR_FLAGS = ['failed', 'verbatim', 'not-french', 'skipped', 'split'] as const;
 export type PairFlag = (typeof PAIR_FLAGS)[number];
 
+/**
+ * Quality checks run on every translated pair (src/qa/). Each finding names the check and the
+ * exact problem, so a reviewer knows where to look.
+ * - `empty`: the target is empty or whitespace.
+ * - `untranslated`: the target is the source, or still French.
+ * - `numbers`: a number on one side has no counterpart on the other.
+ * - `urls`: a URL, e-mail address, @handle or #hashtag of the source is missing from the target.
+ * - `repetition`: the target loops on a word or n-gram the source does not repeat.
+ * - `length`: the target is far shorter or longer than the source suggests.
+ * - `truncated`: the decoder hit its token limit before the end-of-sentence token.
+ * - `low-confidence`: the pair's confidence is below the threshold the user set.
+ */
+export const QA_CHECKS = ['empty', 'untranslated', 'numbers', 'urls', 'repetition', 'length', 'truncated', 'low-confidence'] as const;
+export type QaCheck = (typeof QA_CHECKS)[number];
+
+export interface QaFinding {
+  check: QaCheck;
+  /** What exactly is wrong, for a person (`source number 1 914 missing from the target`). */
+  message: string;
+}
+
 export interface SentencePair {
   /** 0-based position in the paragraph. */
   index: number;
@@ -64,6 +85,13 @@ export interface SentencePair {
   source: string;
   target: string;
   flags: PairFlag[];
+  /** Quality findings; empty when the pair looks right or the checks are off. */
+  qa: QaFinding[];
+  /**
+   * The model's confidence: the mean log-probability (natural log, <= 0) of the target tokens
+   * the decoder chose. Absent when the model did not translate the pair (verbatim, failed, skipped).
+   */
+  confidence?: number;
 }
 
 export interface AlignedParagraph {

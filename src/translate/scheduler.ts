@@ -231,7 +231,7 @@ function align(paragraph: SourceParagraph, flags: PairFlag[], pieces: Piece[][],
       if (pieces[s].length > 1) pairFlags.push('split');
       if (results.some((result) => result.failed)) pairFlags.push('failed');
     }
-    return { index: s, start: sentence.start, end: sentence.end, source: sentence.text, target, flags: pairFlags };
+    return { index: s, start: sentence.start, end: sentence.end, source: sentence.text, target, flags: pairFlags, qa: [] };
   });
   return { index: paragraph.index, start: paragraph.start, kind: paragraph.kind, source: paragraph.text, target: joinTargets(pairs), pairs };
 }

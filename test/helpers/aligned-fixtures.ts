@@ -20,7 +20,7 @@ export function alignedDocument(file: string, paragraphs: readonly ParagraphSpec
   const built: AlignedParagraph[] = paragraphs.map((spec, index) => {
     let offset = 0;
     const pairs = spec.pairs.map(([source, target, flags = []], pairIndex) => {
-      const pair = { index: pairIndex, start: offset, end: offset + source.length, source, target, flags: [...flags] };
+      const pair = { index: pairIndex, start: offset, end: offset + source.length, source, target, flags: [...flags], qa: [] };
       offset += source.length + 1;
       return pair;
     });
