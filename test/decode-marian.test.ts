@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AutoModelForSeq2SeqLM, AutoTokenizer, env, Tensor, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateModel } from '../src/modelgen/index.js';
+import { generateModel } from '../tools/modelgen/index.js';
 import {
   decodeBatch,
   searchConfigFor,

@@ -7,8 +7,8 @@
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { resolveDims } from '../src/modelgen/index.js';
-import { generateWeights, type Attention, type LayerNorm, type Linear, type MarianWeights } from '../src/modelgen/weights.js';
+import { resolveDims } from '../tools/modelgen/index.js';
+import { generateWeights, type Attention, type LayerNorm, type Linear, type MarianWeights } from '../tools/modelgen/weights.js';
 import { TINY_MODEL_DIR } from './helpers/models.js';
 
 type Rows = Float64Array[];

@@ -16,9 +16,9 @@ import {
   type Tensor,
 } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../src/modelgen/cli.js';
-import { generateModel, resolveDims } from '../src/modelgen/index.js';
-import { tokenizerConfig, tokenizerJson } from '../src/modelgen/tokenizer.js';
+import { run } from '../tools/modelgen/cli.js';
+import { generateModel, resolveDims } from '../tools/modelgen/index.js';
+import { tokenizerConfig, tokenizerJson } from '../tools/modelgen/tokenizer.js';
 import { GENERATED_MODELS_DIR, MICRO_MODEL_DIR, TINY_MODEL_DIR } from './helpers/models.js';
 
 env.allowRemoteModels = false;

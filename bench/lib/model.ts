@@ -6,8 +6,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { GRAPH_LAYOUT } from '../../src/modelgen/config.js';
-import { generateModel } from '../../src/modelgen/index.js';
+import { GRAPH_LAYOUT } from '../../tools/modelgen/config.js';
+import { generateModel } from '../../tools/modelgen/index.js';
 
 export const BENCH_MODEL = { preset: 'opus-mt-fr-en', seed: 0, eosUnreachable: true } as const;
 const FILES = [

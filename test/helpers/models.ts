@@ -1,5 +1,5 @@
 /**
- * The generated models the test suite loads (see src/modelgen). test/global-setup.ts calls
+ * The generated models the test suite loads (see tools/modelgen). test/global-setup.ts calls
  * prepareTestModels() once per `vitest run`; test files then load them offline:
  *
  *   env.allowRemoteModels = false;
@@ -9,7 +9,7 @@
  * or pass TINY_MODEL_DIR itself as the model id.
  */
 import { fileURLToPath } from 'node:url';
-import { generateModel } from '../../src/modelgen/index.js';
+import { generateModel } from '../../tools/modelgen/index.js';
 
 /** Folder holding the generated model folders (git-ignored). */
 export const GENERATED_MODELS_DIR = fileURLToPath(new URL('../../models/generated/', import.meta.url));

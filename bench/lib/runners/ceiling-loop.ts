@@ -12,7 +12,7 @@ import type { CeilingConfig } from '../types.js';
 import { LENGTH_FACTOR } from '../workload.js';
 
 const SUFFIX = { fp32: '', q8: '_quantized' } as const;
-// opus-mt-fr-en's layout (src/modelgen/config.ts): eos 0, unk 1, pad = decoder start = last id.
+// opus-mt-fr-en's layout (tools/modelgen/config.ts): eos 0, unk 1, pad = decoder start = last id.
 const EOS = 0n;
 
 export interface ModelShape {
