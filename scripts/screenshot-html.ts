@@ -28,7 +28,13 @@ function sample(): AlignedDocument {
       kind: 'prose',
       pairs: [
         ['« Nous voulions garder l\u2019esprit du quartier », explique une habitante.', '"We wanted to keep the spirit of the neighbourhood," explains a resident.'],
-        ['Les loyers, eux, ont presque doublé en dix ans.', 'Rents, for their part, have almost doubled in ten years.'],
+        // A dropped number, flagged as the quality checks would, so the view shows a badge.
+        [
+          'Les loyers, eux, ont presque doublé en dix ans.',
+          'Rents, for their part, have almost doubled in years.',
+          [],
+          { qa: [{ check: 'numbers', message: 'source number dix (10) missing from the target' }] },
+        ],
       ],
     },
     { kind: 'list-item', pairs: [['Plus d\u2019informations : https://www.lyon.fr', 'More information: https://www.lyon.fr', ['verbatim']]] },
@@ -45,7 +51,7 @@ const browser = await chromium.launch({
 try {
   const html = path.join(dir, 'croix-rousse.fr-en.html');
   await writeDocument(sample(), 'html', html);
-  const page = await browser.newPage({ viewport: { width: 1100, height: 560 }, deviceScaleFactor: 1 });
+  const page = await browser.newPage({ viewport: { width: 1100, height: 600 }, deviceScaleFactor: 1 });
   await page.goto(pathToFileURL(html).href);
   await page.hover('#fr-p2\\.s1'); // show the linked highlight
   mkdirSync(path.dirname(out), { recursive: true });

@@ -11,7 +11,7 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanText } from '../src/write/escape.js';
 import { renderDocument } from '../src/write/formats/index.js';
-import { longDocument, sampleDocument } from './helpers/aligned-fixtures.js';
+import { HOSTILE_MESSAGE, longDocument, sampleDocument } from './helpers/aligned-fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -83,7 +83,7 @@ describe.skipIf(!hasChromium)('html view in headless Chromium', () => {
   });
 
   it('is keyboard accessible: Tab focuses sentences, which highlight their pair with a focus ring', async () => {
-    await page.focus('body');
+    await page.focus('#review-only'); // the review filter comes first, in the header
     await page.keyboard.press('Tab');
     expect(await focusedId()).toBe('fr-p0.s0');
     expect(await activeIds()).toEqual(['fr-p0.s0', 'en-p0.s0']);
@@ -97,6 +97,51 @@ describe.skipIf(!hasChromium)('html view in headless Chromium', () => {
     expect(await activeIds()).toEqual(['fr-p0.s0', 'en-p0.s0']);
   });
 
+  it('filters to the pairs to review and back with the keyboard alone', async () => {
+    const visible = (id: string): Promise<boolean> => page.isVisible(`#${id.replace('.', '\\.')}`);
+    const checked = (): Promise<boolean> => js("document.getElementById('review-only').checked");
+    await page.reload(); // a fresh page: Tab starts from the top, not from the last focused sentence
+    await page.keyboard.press('Tab');
+    expect(await focusedId()).toBe('review-only');
+    expect(await style('#review-only', 'outlineStyle')).toBe('solid'); // visible focus
+    expect(await checked()).toBe(false);
+    expect(await visible('p0')).toBe(true);
+
+    await page.keyboard.press('Space');
+    expect(await checked()).toBe(true);
+    // Rows without a pair to review are gone; in the others, only the pairs to review are left.
+    for (const id of ['p0', 'p1', 'p2', 'fr-p3.s1', 'en-p3.s1', 'fr-p4.s1', 'en-p4.s1', 'p5']) expect(await visible(id), id).toBe(false);
+    for (const id of ['p3', 'fr-p3.s0', 'en-p3.s0', 'fr-p3.s4', 'en-p3.s4', 'fr-p4.s0', 'en-p4.s0', 'en-p4.s2']) expect(await visible(id), id).toBe(true);
+    expect(await js("[...document.querySelectorAll('.flag')].filter((el) => el.checkVisibility()).map((el) => el.textContent)")).toEqual(['failed', 'split']);
+    // Tab skips what is hidden: the next stop is the first pair to review.
+    await page.keyboard.press('Tab');
+    expect(await focusedId()).toBe('fr-p3.s0');
+
+    await page.keyboard.press('Shift+Tab');
+    expect(await focusedId()).toBe('review-only');
+    await page.keyboard.press('Space');
+    expect(await checked()).toBe(false);
+    for (const id of ['p0', 'p2', 'fr-p3.s1', 'en-p4.s1', 'p5']) expect(await visible(id), id).toBe(true);
+    expect(await js("[...document.querySelectorAll('.s')].filter((el) => !el.checkVisibility()).length")).toBe(0);
+  });
+
+  it('shows the reason on each badge, and the full message in review mode', async () => {
+    const checks = (): Promise<string[]> => js("[...document.querySelectorAll('.qa-check')].map((el) => el.innerText)");
+    const messageWidths = (): Promise<number[]> => js("[...document.querySelectorAll('.qa-msg')].map((el) => el.getBoundingClientRect().width)");
+    expect(await checks()).toEqual(['⚠ numbers', '⚠ repetition', '⚠ length', '⚠ untranslated', '⚠ length']);
+    expect(await page.isVisible('#en-p3\\.s0 + .qa')).toBe(true);
+    // Out of review mode a message is a tooltip, and visually hidden text for screen readers.
+    expect(await page.getAttribute('#en-p3\\.s0 + .qa', 'title')).toBe(cleanText(HOSTILE_MESSAGE));
+    for (const width of await messageWidths()) expect(width).toBeLessThanOrEqual(1);
+    await page.focus('#review-only');
+    await page.keyboard.press('Space');
+    for (const width of await messageWidths()) expect(width).toBeGreaterThan(20);
+    expect(await page.textContent('#en-p3\\.s0 + .qa .qa-msg')).toBe(`: ${cleanText(HOSTILE_MESSAGE)}`);
+    expect(await js("document.querySelector('#en-p3\\\\.s0 + .qa').children.length")).toBe(2); // no element from the message
+    await page.keyboard.press('Space');
+    expect(await js('window.pwned')).toBeUndefined(); // nothing from the messages ran either
+  });
+
   it('has a dark scheme and a print stylesheet', async () => {
     const bodyBackground = () => style('body', 'backgroundColor');
     await page.emulateMedia({ colorScheme: 'light' });
@@ -108,6 +153,8 @@ describe.skipIf(!hasChromium)('html view in headless Chromium', () => {
     await page.emulateMedia({ media: 'print', colorScheme: 'dark' });
     expect(await bodyBackground()).toBe('rgb(255, 255, 255)');
     expect(await style('.hint', 'display')).toBe('none');
+    expect(await style('.review-toggle', 'display')).toBe('none');
+    expect(await style('.qa-msg', 'position')).toBe('static'); // printed messages are readable
     await page.emulateMedia({ media: 'screen', colorScheme: 'light' });
   });
 

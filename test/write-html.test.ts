@@ -10,8 +10,16 @@ const expected = allPairs(doc).map((p) => ({ ...p, source: cleanText(p.source), 
 const out = renderDocument(doc, 'html', { toolVersion: '0.1.0' });
 const dom = parseDocument(out);
 const byTag = (tag: string) => DomUtils.getElementsByTagName(tag, dom);
-const byClass = (name: string) =>
-  DomUtils.findAll((el) => (el.attribs.class ?? '').split(' ').includes(name), dom.children);
+type Element = ReturnType<typeof DomUtils.getElementsByTagName>[number];
+const hasClass = (el: Element, name: string): boolean => (el.attribs.class ?? '').split(' ').includes(name);
+const byClass = (name: string) => DomUtils.findAll((el) => hasClass(el, name), dom.children);
+const byClassIn = (root: Element, name: string) => DomUtils.findAll((el) => hasClass(el, name), [root]);
+/** The sentence a badge belongs to: the nearest `.s` before it. */
+function sentenceOf(badge: Element): Element | null {
+  let previous = DomUtils.prevElementSibling(badge);
+  while (previous && !hasClass(previous, 's')) previous = DomUtils.prevElementSibling(previous);
+  return previous;
+}
 
 describe('html (parsed with htmlparser2)', () => {
   it('has every pair as a French and an English sentence, in order, hostile text as text', () => {
@@ -42,6 +50,53 @@ describe('html (parsed with htmlparser2)', () => {
     expect(byClass('flag').map((el) => DomUtils.textContent(el))).toEqual(
       expected.filter((p) => p.flags.length > 0).map((p) => p.flags.join(', ')),
     );
+  });
+
+  it('badges each quality finding with its check, and its message as text and tooltip', () => {
+    const badges = byClass('qa');
+    const findings = expected.flatMap((p) => p.qa.map((f) => ({ id: `en-p${p.paragraph}.s${p.sentence}`, ...f })));
+    expect(badges.map((el) => DomUtils.textContent(byClassIn(el, 'qa-check')[0]))).toEqual(findings.map((f) => `⚠ ${f.check}`));
+    expect(badges.map((el) => DomUtils.textContent(byClassIn(el, 'qa-msg')[0]))).toEqual(findings.map((f) => `: ${cleanText(f.message)}`));
+    expect(badges.map((el) => el.attribs.title)).toEqual(findings.map((f) => cleanText(f.message)));
+    expect(badges.map((badge) => sentenceOf(badge)?.attribs.id)).toEqual(findings.map((f) => f.id));
+    // A hostile message stays text: no element inside a message, nothing parsed from it.
+    for (const msg of byClass('qa-msg')) expect(msg.children.every((child) => child.type === 'text')).toBe(true);
+    expect(out).not.toContain('<script>window.pwned=4');
+    expect(out).not.toContain('<img');
+  });
+
+  it('marks the sentences, badges and rows of pairs to review with data-review, and only those', () => {
+    const review = (p: (typeof expected)[number]): boolean => p.qa.length > 0 || p.flags.includes('failed');
+    const sentences = byClass('s');
+    for (const side of ['fr', 'en']) {
+      const marked = sentences.filter((el) => el.attribs.id.startsWith(`${side}-`)).map((el) => el.attribs['data-review'] !== undefined);
+      expect(marked).toEqual(expected.map(review));
+    }
+    const rows = DomUtils.findAll((el) => /^p\d+$/.test(el.attribs.id ?? ''), dom.children);
+    expect(rows.map((el) => el.attribs['data-review'] !== undefined)).toEqual(doc.paragraphs.map((p) => expected.some((e) => e.paragraph === p.index && review(e))));
+    for (const badge of [...byClass('qa'), ...byClass('flag')]) {
+      expect(badge.attribs['data-review'] !== undefined).toBe(sentenceOf(badge)?.attribs['data-review'] !== undefined);
+    }
+  });
+
+  it('sums the review up at the top, beside a labelled checkbox that filters', () => {
+    const summary = byClass('review-summary')[0];
+    expect(DomUtils.textContent(summary)).toBe('4 of 15 pairs to review: 2 length, 1 untranslated, 1 numbers, 1 repetition, 1 failed.');
+    const inputs = byTag('input');
+    expect(inputs.map((el) => [el.attribs.type, el.attribs.id, el.attribs['aria-describedby']])).toEqual([['checkbox', 'review-only', summary.attribs.id]]);
+    const label = inputs[0].parent as any;
+    expect(label.name).toBe('label');
+    expect(DomUtils.textContent(label).trim()).toBe('Show only pairs to review');
+    expect(out.indexOf('review-summary')).toBeLessThan(out.indexOf('<main>'));
+    const css = DomUtils.textContent(byTag('style')[0]);
+    expect(css).toContain('body:has(#review-only:checked) .row:not(.cols):not([data-review])');
+  });
+
+  it('says when nothing needs review, and then offers no filter', () => {
+    const clean = parseDocument(renderDocument(longDocument(2), 'html'));
+    const summary = DomUtils.findAll((el) => el.attribs.class === 'review-summary', clean.children);
+    expect(summary.map((el) => DomUtils.textContent(el))).toEqual(['No pair to review among 4 pairs.']);
+    expect(DomUtils.getElementsByTagName('input', clean)).toEqual([]);
   });
 
   it('has one script, one stylesheet, no external assets, and a CSP that allows exactly them by hash', () => {

@@ -1,7 +1,7 @@
 import stringWidth from 'string-width';
 import { stripVTControlCharacters as stripAnsi } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { cleanText, unescapeTsvField } from '../src/write/escape.js';
+import { cleanText, escapeTsvField, unescapeTsvField } from '../src/write/escape.js';
 import type { JsonlRecord } from '../src/write/formats/jsonl.js';
 import { MIN_SBS_WIDTH, OUTPUT_FORMATS, renderChunks, renderDocument, writers } from '../src/write/formats/index.js';
 import { allPairs, longDocument, sampleDocument } from './helpers/aligned-fixtures.js';
@@ -54,6 +54,16 @@ describe('jsonl', () => {
     expect(records.some((r) => r.source.includes('<script>window.pwned=1</script>'))).toBe(true);
   });
 
+  it('carries quality findings and confidence, hostile messages intact, keys in a fixed order', () => {
+    expect(records.map((r) => r.qa)).toEqual(expected.map((p) => p.qa.map((f) => ({ check: f.check, message: cleanText(f.message) }))));
+    expect(records.map((r) => r.confidence)).toEqual(expected.map((p) => p.confidence));
+    expect(records.some((r) => r.qa.some((f) => f.message.includes('<script>window.pwned=4</script>')))).toBe(true);
+    const keys = ['id', 'file', 'paragraph', 'sentence', 'kind', 'documentRange', 'paragraphRange', 'source', 'target', 'flags', 'qa'];
+    for (const [i, r] of records.entries()) {
+      expect(Object.keys(r)).toEqual(expected[i].confidence === undefined ? keys : [...keys, 'confidence']);
+    }
+  });
+
   it('has unique ids and offsets that point at the source, in the document and in the paragraph', () => {
     expect(new Set(records.map((r) => r.id)).size).toBe(records.length);
     const text = doc.paragraphs.map((p) => p.source).join('\n\n');
@@ -76,6 +86,13 @@ describe('tsv', () => {
     for (const row of rows) expect(row).toHaveLength(2);
     expect(rows.map(([s, t]) => [unescapeTsvField(s), unescapeTsvField(t)])).toEqual(expected.map((p) => [p.source, p.target]));
   });
+
+  it('stays source TAB target: quality findings are not written', () => {
+    expect(expected.some((p) => p.qa.length > 0)).toBe(true);
+    const out = renderDocument(doc, 'tsv');
+    for (const p of expected) for (const finding of p.qa) expect(out).not.toContain(escapeTsvField(finding.message));
+    expect(out).not.toContain('⚠');
+  });
 });
 
 /** Reverses the Markdown table escaping: splits a row into cells, then cells into sentences. */
@@ -95,6 +112,7 @@ function parseMarkdownRow(row: string): string[][] {
       .filter((part, i, all) => all.length === 1 || i > 0)
       .map((sentence) =>
         sentence
+          .replace(/ ⚠ [a-z-, ]+$/, '') // quality marker
           .replace(/ _\([a-z-, ]+\)_$/, '') // flags
           .replace(/<br>/g, '\n')
           .replace(/\\(.)/g, '$1')
@@ -135,6 +153,14 @@ describe('md', () => {
     expect(out).toContain('\\*bold\\*');
     expect(out).toContain('_(failed)_');
   });
+
+  it('marks pairs with quality findings after the English sentence, keeping the table intact', () => {
+    const marked = rows.flatMap((row) => [...row.matchAll(/ ⚠ ([a-z-, ]+?)(?= <sup>| \||$)/g)].map((m) => m[1]));
+    expect(marked).toEqual(expected.filter((p) => p.qa.length > 0).map((p) => [...new Set(p.qa.map((f) => f.check))].join(', ')));
+    expect(out).toContain('_(failed)_ ⚠ untranslated');
+    expect(out).not.toContain('window.pwned=4'); // messages are for the formats that can hold them
+    for (const row of rows) expect(row.replace(/\\./g, '').split('|')).toHaveLength(5); // 3 cells
+  });
 });
 
 describe('sbs', () => {
@@ -160,8 +186,18 @@ describe('sbs', () => {
     // Wrapping only moves whitespace: without it, each column is the whole text in order.
     const squeeze = (text: string): string => text.replace(/\s+/g, '');
     expect(squeeze(columns.fr)).toBe(squeeze(expected.map((p) => p.source).join('')));
-    const targets = expected.map((p) => p.target + (p.flags.length > 0 ? `[${p.flags.join(', ')}]` : ''));
+    const marker = (p: (typeof expected)[number]): string => (p.qa.length > 0 ? `⚠ ${[...new Set(p.qa.map((f) => f.check))].join(', ')}` : '');
+    const targets = expected.map((p) => p.target + (p.flags.length > 0 ? `[${p.flags.join(', ')}]` : '') + marker(p));
     expect(squeeze(columns.en)).toBe(squeeze(targets.join('')));
+  });
+
+  it('marks pairs with quality findings next to their flags, in the English column', () => {
+    const out = renderDocument(doc, 'sbs', { width: 120 });
+    expect(out).toContain('[failed] ⚠ untranslated');
+    expect(out).toContain('⚠ repetition, length');
+    expect(out).not.toContain('window.pwned=4');
+    const coloured = renderDocument(doc, 'sbs', { width: 120, color: true });
+    expect(coloured).toContain('\u001B[33m⚠ repetition, length\u001B[0m');
   });
 
   it('measures accents, CJK and emoji by display width', () => {

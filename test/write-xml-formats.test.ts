@@ -2,17 +2,22 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanText } from '../src/write/escape.js';
 import { renderDocument } from '../src/write/formats/index.js';
-import { allPairs, sampleDocument, SCRIPT_SOURCE } from './helpers/aligned-fixtures.js';
+import { alignedDocument, allPairs, longDocument, sampleDocument, SCRIPT_SOURCE } from './helpers/aligned-fixtures.js';
 
 const TMX_DTD = '/work/shared/data/schemas/tmx14.dtd';
 const dtdPath = [path.resolve('shared/data/schemas/tmx14.dtd'), TMX_DTD].find((p) => existsSync(p));
 const hasXmllint = spawnSync('xmllint', ['--version']).status === 0;
 if (!hasXmllint || dtdPath === undefined) {
   console.warn('write-xml-formats: xmllint or tmx14.dtd missing, DTD validation skipped (apt-get install libxml2-utils)');
+}
+const hasBuildTmdb = spawnSync('build_tmdb', ['--help']).status === 0;
+if (!hasBuildTmdb) {
+  console.warn('write-xml-formats: build_tmdb missing, translate-toolkit import test skipped (apt-get install translate-toolkit)');
 }
 
 const doc = sampleDocument();
@@ -71,13 +76,47 @@ describe('tmx', () => {
     });
   });
 
-  it('has one tu per pair, in order, fr-FR then en, hostile text intact, flags as props', () => {
+  it('has one tu per translated pair, in order, fr-FR then en, hostile text intact, flags and findings as props', () => {
     const tus = parser.parse(out).tmx.body.tu as Array<Record<string, any>>;
-    expect(tus.map((tu) => tu['@tuid'])).toEqual(expected.map((p) => `p${p.paragraph}.s${p.sentence}`));
-    expect(tus.map((tu) => tu.tuv.map((tuv: any) => tuv['@xml:lang']))).toEqual(expected.map(() => ['fr-FR', 'en']));
-    expect(tus.map((tu) => [textOf(tu.tuv[0].seg), textOf(tu.tuv[1].seg)])).toEqual(expected.map((p) => [p.source, p.target]));
-    expect(tus.map((tu) => (tu.prop ?? []).map(textOf))).toEqual(expected.map((p) => p.flags));
+    const kept = expected.filter((p) => !p.flags.includes('failed') && !p.flags.includes('skipped'));
+    expect(kept.length).toBe(expected.length - 2);
+    expect(tus.map((tu) => tu['@tuid'])).toEqual(kept.map((p) => `p${p.paragraph}.s${p.sentence}`));
+    expect(tus.map((tu) => tu.tuv.map((tuv: any) => tuv['@xml:lang']))).toEqual(kept.map(() => ['fr-FR', 'en']));
+    expect(tus.map((tu) => [textOf(tu.tuv[0].seg), textOf(tu.tuv[1].seg)])).toEqual(kept.map((p) => [p.source, p.target]));
+    const props = (tu: Record<string, any>, type: string): string[] => (tu.prop ?? []).filter((p: any) => p['@type'] === type).map(textOf);
+    expect(tus.map((tu) => props(tu, 'x-fr2en-flag'))).toEqual(kept.map((p) => p.flags));
+    expect(tus.map((tu) => props(tu, 'x-fr2en-qa'))).toEqual(kept.map((p) => p.qa.map((f) => cleanText(`${f.check}: ${f.message}`))));
     expect(tus.some((tu) => textOf(tu.tuv[0].seg).includes(SCRIPT_SOURCE))).toBe(true);
+    expect(tus.some((tu) => props(tu, 'x-fr2en-qa').some((text) => text.includes('<script>window.pwned=4</script>')))).toBe(true);
+  });
+
+  it('counts the pairs left out in a header note', () => {
+    const header = parser.parse(out).tmx.header;
+    expect(header.note.map(textOf)).toEqual(['2 of 15 sentence pairs left out as not translations (failed: 1, skipped: 1); the other fr2en formats keep them.']);
+    const clean = renderDocument(longDocument(3), 'tmx');
+    expect(parser.parse(clean).tmx.header.note.map(textOf)).toEqual(['0 of 6 sentence pairs left out as not translations (failed: 0, skipped: 0); the other fr2en formats keep them.']);
+  });
+
+  it.runIf(hasXmllint && dtdPath !== undefined)('stays valid when every pair is left out (an empty body)', () => {
+    const allFailed = alignedDocument('x.txt', [{ kind: 'prose', pairs: [['Non.', 'Non.', ['failed']]] }]);
+    const result = xmllint(['--noout', '--dtdvalid', dtdPath!], renderDocument(allFailed, 'tmx'));
+    expect(result).toEqual({ ok: true, output: '' });
+  });
+
+  it.runIf(hasBuildTmdb)('imports into translate-toolkit (build_tmdb) as translations only, never French -> French', () => {
+    const file = path.join(dir, 'memory.tmx');
+    const db = path.join(dir, 'memory.db');
+    writeFileSync(file, out);
+    const run = spawnSync('build_tmdb', ['-d', db, '-s', 'fr', '-t', 'en', file], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    const sqlite = new Database(db, { readonly: true });
+    const imported = sqlite.prepare('SELECT s.text AS source, t.text AS target FROM sources s JOIN targets t ON s.sid = t.sid ORDER BY t.tid').all() as Array<{ source: string; target: string }>;
+    sqlite.close();
+    const kept = expected.filter((p) => !p.flags.includes('failed') && !p.flags.includes('skipped'));
+    expect(imported).toEqual(kept.map((p) => ({ source: p.source, target: p.target })));
+    const untranslated = expected.filter((p) => p.flags.includes('failed') || p.flags.includes('skipped')).map((p) => p.source);
+    expect(untranslated).toHaveLength(2);
+    expect(imported.filter((pair) => untranslated.includes(pair.source))).toEqual([]);
   });
 });
 
@@ -107,21 +146,45 @@ describe('xliff', () => {
     expect(segments.map((s) => textOf(s.source))).toEqual(expected.map((p) => p.source));
   });
 
-  it('gives failed pairs state="initial" and no target, others state="translated" and their target', () => {
+  it('keeps failed and skipped pairs as untranslated segments (state="initial", no target), others translated', () => {
     const segments = (xliff.file.unit as Array<Record<string, any>>).flatMap((u) => u.segment as Array<Record<string, any>>);
     for (const [i, p] of expected.entries()) {
       const segment = segments[i];
-      if (p.flags.includes('failed')) {
+      if (p.flags.includes('failed') || p.flags.includes('skipped')) {
         expect(segment['@state']).toBe('initial');
         expect(segment.target).toBeUndefined();
       } else {
         expect(segment['@state']).toBe('translated');
         expect(textOf(segment.target)).toBe(p.target);
       }
-      expect(segment['@subState']).toBe(p.flags.length > 0 ? `fr2en:${p.flags[0]}` : undefined);
     }
-    const notes = (xliff.file.unit as Array<Record<string, any>>).flatMap((u) => (u.notes?.note ?? []).map(textOf));
-    expect(notes).toEqual(expected.flatMap((p) => p.flags.map((f) => `p${p.paragraph}.s${p.sentence}: ${f}`)));
+    expect(segments.filter((s) => s['@state'] === 'initial').map((s) => s['@subState'])).toEqual(['fr2en:failed', 'fr2en:skipped']);
+  });
+
+  it('gives pairs to review a fr2en:qa: subState (with its state), and every flag and finding a note', () => {
+    const units = xliff.file.unit as Array<Record<string, any>>;
+    const segments = units.flatMap((u) => u.segment as Array<Record<string, any>>);
+    const subStates = segments.map((s) => s['@subState']);
+    expect(subStates).toEqual([
+      'fr2en:verbatim', undefined, // header
+      undefined, // heading
+      undefined, undefined, undefined,
+      'fr2en:qa:numbers', undefined, undefined, undefined, 'fr2en:qa:repetition,length',
+      'fr2en:failed', 'fr2en:verbatim', 'fr2en:qa:length',
+      'fr2en:skipped',
+    ]);
+    for (const segment of segments) {
+      if (segment['@subState'] === undefined) continue;
+      expect(segment['@state']).toBeDefined(); // XLIFF 2.0: subState only with an explicit state
+      expect(segment['@subState']).toMatch(/^fr2en:[^:]/);
+    }
+    const notes = units.flatMap((u) => (u.notes?.note ?? []) as Array<Record<string, any>>);
+    const byCategory = (category: string): string[] => notes.filter((n) => n['@category'] === category).map(textOf);
+    expect(byCategory('fr2en-flag')).toEqual(expected.flatMap((p) => p.flags.map((f) => `p${p.paragraph}.s${p.sentence}: ${f}`)));
+    expect(byCategory('fr2en-qa')).toEqual(
+      expected.flatMap((p) => p.qa.map((f) => cleanText(`p${p.paragraph}.s${p.sentence}: ${f.check}: ${f.message}`))),
+    );
+    expect(byCategory('fr2en-qa').some((note) => note.includes('<script>window.pwned=4</script>'))).toBe(true);
   });
 
   it('keeps the text between sentences in ignorables, so a unit reassembles its paragraph', () => {

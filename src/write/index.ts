@@ -1,17 +1,20 @@
 /**
  * The write stage: formats (pure, in ./formats/) plus the only code in src/write/ that touches
- * the filesystem: output naming, atomic files, and reading fr2en's version.
+ * the filesystem: output naming, atomic files (./output-file.ts), documents written as they
+ * arrive (./document-output.ts), and reading fr2en's version.
  */
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { AlignedDocument } from '../document.js';
 import { renderChunks, writers, type OutputFormat, type WriteOptions } from './formats/index.js';
+import { openOutput } from './output-file.js';
 
 export * from './formats/index.js';
 export { cleanText, escapeHtml, escapeMarkdownCell, escapeTsvField, unescapeTsvField } from './escape.js';
 export type { JsonlRecord } from './formats/jsonl.js';
+export { openOutput, temporaryPath, TEMPORARY_NAME, type OutputFile } from './output-file.js';
+export { openDocumentOutput, openDocumentStream, type DocumentOutput } from './document-output.js';
+export { documentTotals, needsReview, isTranslation, reviewSummary, UNTRANSLATED_FLAGS, type DocumentTotals } from './review.js';
 
 /**
  * Where the output for `inputRelPath` goes: the same relative folder under `outDir`, the input's
@@ -29,67 +32,9 @@ export function outputPath(inputRelPath: string, format: OutputFormat, outDir: s
   return path.join(outDir, dir, `${ext === '.' ? `${name}.` : name}${writers[format].extension}`);
 }
 
-/** A file being written: either `commit()` makes it appear complete at its path, or `abort()`. */
-export interface OutputFile {
-  readonly path: string;
-  /** Appends a chunk (UTF-8). Calls are queued in order; await them for backpressure. */
-  write(chunk: string): Promise<void>;
-  /** Flushes to disk and renames the temporary file into place. */
-  commit(): Promise<void>;
-  /** Closes and deletes the temporary file; the destination is left as it was. Never throws. */
-  abort(): Promise<void>;
-}
-
-/**
- * Opens `filePath` for atomic writing: chunks go to a temporary file in the same folder (so the
- * final rename stays on one filesystem and is atomic), named `.<name>.<random>.tmp`. A reader
- * sees the old file or the complete new one, never a partial one. Creates missing folders.
- */
-export async function openOutput(filePath: string): Promise<OutputFile> {
-  const dir = path.dirname(filePath);
-  await mkdir(dir, { recursive: true });
-  const tempPath = path.join(dir, `.${path.basename(filePath)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle: FileHandle = await open(tempPath, 'wx', 0o644);
-  let state: 'open' | 'committed' | 'aborted' = 'open';
-  // Writes are chained so that un-awaited calls still land in order.
-  let pending: Promise<void> = Promise.resolve();
-
-  const ensureOpen = (action: string): void => {
-    if (state !== 'open') throw new Error(`Cannot ${action} ${filePath}: output already ${state}`);
-  };
-
-  return {
-    path: filePath,
-    write(chunk) {
-      ensureOpen('write to');
-      if (chunk.length === 0) return pending;
-      pending = pending.then(async () => {
-        await handle.write(chunk, null, 'utf8');
-      });
-      return pending;
-    },
-    async commit() {
-      ensureOpen('commit');
-      state = 'committed';
-      try {
-        await pending;
-        await handle.sync();
-        await handle.close();
-        await rename(tempPath, filePath);
-      } catch (error) {
-        await handle.close().catch(() => undefined); // already closed, or the original error wins
-        await unlink(tempPath).catch(() => undefined);
-        throw error;
-      }
-    },
-    async abort() {
-      if (state !== 'open') return;
-      state = 'aborted';
-      await pending.catch(() => undefined); // a failed write is why we are aborting
-      await handle.close().catch(() => undefined);
-      await unlink(tempPath).catch(() => undefined);
-    },
-  };
+/** Whether a file name is one fr2en gives its outputs (`x.en.txt`, `x.fr-en.html`...). */
+export function isOutputName(fileName: string): boolean {
+  return Object.values(writers).some((writer) => fileName.endsWith(writer.extension));
 }
 
 /**
@@ -104,6 +49,7 @@ export function toolVersion(): string {
 /**
  * Writes `doc` in `format` to `filePath` atomically, paragraph by paragraph. Fills
  * `options.toolVersion` from package.json when absent. On any error the file is not created.
+ * The document is in memory, so a header that needs totals costs a counting pass, not a spool.
  */
 export async function writeDocument(
   doc: AlignedDocument,

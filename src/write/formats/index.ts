@@ -1,4 +1,5 @@
 import type { AlignedDocument } from '../../document.js';
+import { documentTotals } from '../review.js';
 import { html } from './html.js';
 import { jsonl } from './jsonl.js';
 import { md } from './md.js';
@@ -9,7 +10,7 @@ import { txt } from './txt.js';
 import type { WriteMeta, Writer } from './types.js';
 import { xliff } from './xliff.js';
 
-export type { WriteMeta, Writer } from './types.js';
+export type { StreamingWriter, TotalsWriter, WriteMeta, Writer } from './types.js';
 export { MIN_SBS_WIDTH } from './sbs.js';
 
 /** Every output format by name. A new format is one file in this folder plus one line here. */
@@ -61,11 +62,14 @@ export function resolveWriteMeta(doc: Pick<AlignedDocument, 'file' | 'model'>, o
   });
 }
 
-/** Yields a document's output in chunks: the header, one chunk per paragraph, the footer. */
+/**
+ * Yields a document's output in chunks: the header, one chunk per paragraph, the footer. The
+ * document is in memory, so a header that needs totals gets them from a first pass.
+ */
 export function* renderChunks(doc: AlignedDocument, format: OutputFormat, options: WriteOptions = {}): Generator<string> {
   const writer: Writer = writers[format];
   const meta = resolveWriteMeta(doc, options);
-  yield writer.header(meta);
+  yield writer.headerNeedsTotals ? writer.header(meta, documentTotals(doc.paragraphs)) : writer.header(meta);
   for (const paragraph of doc.paragraphs) yield writer.paragraph(paragraph, meta);
   yield writer.footer(meta);
 }

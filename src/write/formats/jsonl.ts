@@ -1,8 +1,11 @@
-import type { PairFlag } from '../../document.js';
+import type { PairFlag, QaFinding } from '../../document.js';
 import { cleanText } from '../escape.js';
 import { pairId, type Writer } from './types.js';
 
-/** One JSONL line: a sentence pair. The schema is documented in src/write/README-section.md. */
+/**
+ * One JSONL line: a sentence pair. Keys are written in this order on every line (`confidence`
+ * last, and only when the model translated the pair); the README documents each field.
+ */
 export interface JsonlRecord {
   /** `p<paragraph>.s<sentence>`, unique within the file. */
   id: string;
@@ -19,12 +22,17 @@ export interface JsonlRecord {
   source: string;
   target: string;
   flags: PairFlag[];
+  /** Quality findings, `[]` when none (or when the checks were off). */
+  qa: QaFinding[];
+  /** Mean log-probability of the target tokens the model chose (<= 0); absent when not translated by the model. */
+  confidence?: number;
 }
 
 export const jsonl: Writer = {
   name: 'jsonl',
   extension: '.fr-en.jsonl',
-  description: 'one JSON record per sentence pair, with ids, offsets and flags',
+  description: 'one JSON record per sentence pair, with ids, offsets, flags and quality findings',
+  headerNeedsTotals: false,
   header: () => '',
   paragraph(paragraph, meta) {
     let out = '';
@@ -40,7 +48,10 @@ export const jsonl: Writer = {
         source: cleanText(pair.source),
         target: cleanText(pair.target),
         flags: [...pair.flags],
+        // Rebuilt key by key: the record's shape stays fixed whatever else a finding carries.
+        qa: pair.qa.map((finding) => ({ check: finding.check, message: cleanText(finding.message) })),
       };
+      if (pair.confidence !== undefined) record.confidence = pair.confidence;
       // JSON.stringify escapes quotes, backslashes and remaining controls; U+2028/2029 stay
       // literal, which JSON (unlike old JavaScript) allows.
       out += `${JSON.stringify(record)}\n`;

@@ -1,7 +1,8 @@
 import stringWidth from 'string-width';
 import wrapAnsi from 'wrap-ansi';
-import type { AlignedParagraph, PairFlag } from '../../document.js';
+import type { AlignedParagraph, SentencePair } from '../../document.js';
 import { cleanText } from '../escape.js';
+import { qaMarker } from '../review.js';
 import type { WriteMeta, Writer } from './types.js';
 
 /**
@@ -53,15 +54,20 @@ function rule(meta: WriteMeta, joint: '┬' | '┼' | '┴'): string {
   return paint(meta, 'dim', `${'─'.repeat(GUTTER + 1)}${joint}${'─'.repeat(left + 2)}${joint}${'─'.repeat(right + 1)}`);
 }
 
-function flagText(meta: WriteMeta, flags: readonly PairFlag[]): string {
-  if (flags.length === 0) return '';
-  return ` ${paint(meta, flags.includes('failed') ? 'red' : 'yellow', `[${flags.join(', ')}]`)}`;
+/** ` [failed] ⚠ numbers` after the English sentence: how it was produced, then what to check. */
+function markers(meta: WriteMeta, pair: SentencePair): string {
+  let out = '';
+  if (pair.flags.length > 0) out += ` ${paint(meta, pair.flags.includes('failed') ? 'red' : 'yellow', `[${pair.flags.join(', ')}]`)}`;
+  const qa = qaMarker(pair);
+  if (qa) out += ` ${paint(meta, 'yellow', cleanText(qa))}`;
+  return out;
 }
 
 export const sbs: Writer = {
   name: 'sbs',
   extension: '.fr-en.sbs.txt',
   description: 'side-by-side columns for a terminal, wrapped to --width',
+  headerNeedsTotals: false,
   header(meta) {
     const title = `${cleanText(meta.file)} · model ${cleanText(meta.model)} · fr2en ${meta.toolVersion}`;
     const lines = wrap(title, meta.width).map((line) => paint(meta, 'bold', line));
@@ -83,7 +89,7 @@ export const sbs: Writer = {
       const source = cleanText(pair.source);
       const target = cleanText(pair.target);
       const fr = wrap(style ? paint(meta, style, source) : source, left);
-      const en = wrap((style ? paint(meta, style, target) : target) + flagText(meta, pair.flags), right);
+      const en = wrap((style ? paint(meta, style, target) : target) + markers(meta, pair), right);
       for (let i = 0; i < Math.max(fr.length, en.length); i++) {
         lines.push(row(meta, numbered ? '' : String(paragraph.index + 1), fr[i] ?? '', en[i] ?? ''));
         numbered = true;

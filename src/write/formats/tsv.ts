@@ -9,6 +9,7 @@ export const tsv: Writer = {
   name: 'tsv',
   extension: '.fr-en.tsv',
   description: 'source TAB target per sentence, backslash-escaped',
+  headerNeedsTotals: false,
   header: () => '',
   paragraph: (paragraph) =>
     paragraph.pairs.map((pair) => `${escapeTsvField(pair.source)}\t${escapeTsvField(pair.target)}\n`).join(''),

@@ -6,6 +6,7 @@ export const txt: Writer = {
   name: 'txt',
   extension: '.en.txt',
   description: 'English text only, with the source paragraph structure',
+  headerNeedsTotals: false,
   header: () => '',
   // The blank line goes before every paragraph but the first, so the file ends with one newline.
   paragraph: (paragraph) => `${paragraph.index > 0 ? '\n' : ''}${cleanText(paragraph.target)}\n`,

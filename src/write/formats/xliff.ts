@@ -1,4 +1,5 @@
-import type { AlignedParagraph } from '../../document.js';
+import type { AlignedParagraph, SentencePair } from '../../document.js';
+import { isTranslation, qaChecks, UNTRANSLATED_FLAGS } from '../review.js';
 import { pairId, paragraphId, type WriteMeta, type Writer } from './types.js';
 import { buildInside, el, splitEnvelope, text, type XmlNode } from './xml.js';
 
@@ -14,14 +15,30 @@ function envelope(meta: WriteMeta): { header: string; footer: string } {
 }
 
 /**
+ * A segment's subState (XLIFF 2.0: `prefix:value`, and only with an explicit `state`), so a CAT
+ * tool can filter on it:
+ * - a pair that is no translation (`failed`, `skipped`): `fr2en:failed` / `fr2en:skipped`;
+ * - a pair with quality findings: `fr2en:qa:<check>[,<check>..]`, e.g. `fr2en:qa:numbers,length`
+ *   (filter on the prefix `fr2en:qa:` for every pair to review);
+ * - otherwise its first flag (`fr2en:verbatim`), or none.
+ */
+function subState(pair: SentencePair): string | undefined {
+  const untranslated = UNTRANSLATED_FLAGS.find((flag) => pair.flags.includes(flag));
+  if (untranslated) return `fr2en:${untranslated}`;
+  if (pair.qa.length > 0) return `fr2en:qa:${qaChecks(pair).join(',')}`;
+  return pair.flags.length > 0 ? `fr2en:${pair.flags[0]}` : undefined;
+}
+
+/**
  * One `unit` per paragraph (id `p<paragraph>`), one `segment` per pair (id `p<paragraph>.s<n>`).
  * The text between two sentences of the source paragraph (usually one space) goes in an
  * `ignorable`, so the unit's source reassembles the paragraph.
  *
- * Flags: a `failed` pair is written `state="initial"` with no `<target>` (its "translation" is
- * the untranslated source, which a CAT tool should not take as done). Every other pair is
- * `state="translated"` with its target. A flagged pair also gets `subState="fr2en:<first flag>"`
- * and one unit-level `<note category="fr2en-flag">` per flag, naming the segment.
+ * A pair that is no translation (`failed`, `skipped`: its "translation" is the source) is written
+ * `state="initial"` with no `<target>`, so a CAT tool treats it as untranslated. Every other pair
+ * is `state="translated"` with its target. Flags and quality findings also become unit-level
+ * notes naming the segment (XLIFF 2.0 has no segment notes): `<note category="fr2en-flag">` and
+ * `<note category="fr2en-qa">p2.s0: numbers: source number 3 missing from the target</note>`.
  */
 function unit(paragraph: AlignedParagraph): XmlNode {
   const notes: XmlNode[] = [];
@@ -34,23 +51,18 @@ function unit(paragraph: AlignedParagraph): XmlNode {
       if (gap.length > 0) body.push(el('ignorable', {}, [el('source', {}, [text(gap)])]));
     }
     previousEnd = pair.end;
-    const failed = pair.flags.includes('failed');
+    const translated = isTranslation(pair);
     for (const flag of pair.flags) {
-      notes.push(el('note', { category: 'fr2en-flag', appliesTo: failed ? 'source' : 'target' }, [text(`${id}: ${flag}`)]));
+      notes.push(el('note', { category: 'fr2en-flag', appliesTo: translated ? 'target' : 'source' }, [text(`${id}: ${flag}`)]));
+    }
+    for (const finding of pair.qa) {
+      notes.push(el('note', { category: 'fr2en-qa', appliesTo: 'target' }, [text(`${id}: ${finding.check}: ${finding.message}`)]));
     }
     body.push(
-      el(
-        'segment',
-        {
-          id,
-          state: failed ? 'initial' : 'translated',
-          subState: pair.flags.length > 0 ? `fr2en:${pair.flags[0]}` : undefined,
-        },
-        [
-          el('source', {}, [text(pair.source)]),
-          ...(failed ? [] : [el('target', {}, [text(pair.target)])]),
-        ],
-      ),
+      el('segment', { id, state: translated ? 'translated' : 'initial', subState: subState(pair) }, [
+        el('source', {}, [text(pair.source)]),
+        ...(translated ? [el('target', {}, [text(pair.target)])] : []),
+      ]),
     );
   }
   const children = notes.length > 0 ? [el('notes', {}, notes), ...body] : body;
@@ -62,6 +74,7 @@ export const xliff: Writer = {
   name: 'xliff',
   extension: '.fr-en.xlf',
   description: 'XLIFF 2.0, one unit per paragraph and one segment per sentence',
+  headerNeedsTotals: false,
   header: (meta) => envelope(meta).header,
   // XLIFF requires one segment or more per unit: a paragraph without pairs has no unit.
   paragraph: (paragraph) => (paragraph.pairs.length > 0 ? buildInside(['xliff', 'file'], [unit(paragraph)]) : ''),
