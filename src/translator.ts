@@ -1,26 +1,23 @@
 /**
- * The library's entry point: a Translator owns the worker pool and turns French text into an
- * aligned bilingual document. Building it is slow (models load in every worker); calling it is
- * cheap. Close it when done.
+ * The library's entry point: a Translator owns a translation backend (by default a pool of
+ * worker processes) and turns French text into an aligned bilingual document. Building it is
+ * slow (models load in every worker); calling it is cheap. Close it when done.
+ *
+ * Safe to share: any number of `translate*` calls may run at once on one Translator (each has its
+ * own scheduling window; their batches share the backend, and a batch's timeout counts only its
+ * own running time), and several Translators may be created at once.
  */
 import type { AlignedDocument, AlignedParagraph, SourceDocument, SourceParagraph } from './document.js';
-import { resolveTranslatorOptions, type ResolvedTranslatorOptions, type TranslatorOptions } from './config.js';
-import { localModelFolder } from './models/index.js';
+import { resolveTranslatorOptions, type TranslatorConfig, type TranslatorOptions } from './config.js';
+import { checkOnnxFiles, localModelFolder, validateMarianFolder } from './models/index.js';
 import { normalizeNewlines } from './read/decode.js';
 import { segmentDocument } from './segment/index.js';
+import type { TranslationBackend } from './translate/backend.js';
+import { loadModelTokenizer, type ModelTokenizer } from './translate/model-tokenizer.js';
 import { TranslationPool } from './translate/pool.js';
 import type { WorkerFaults } from './translate/protocol.js';
 import { Scheduler, type ProgressEvent, type SentenceMemory } from './translate/scheduler.js';
-
-export interface CreateTranslatorOptions extends TranslatorOptions {
-  /**
-   * An already resolved model folder (skips the lookup under modelsDir). The CLI passes the
-   * folder that model management verified or downloaded.
-   */
-  modelPath?: string;
-  /** @internal Failures injected by tests (see WorkerFaults). */
-  faults?: WorkerFaults;
-}
+import { reviewerFor } from './qa/review.js';
 
 export interface TranslateCallOptions {
   /** Earlier translations to reuse and new ones to record. */
@@ -34,30 +31,48 @@ export interface TranslateCallOptions {
   signal?: AbortSignal;
 }
 
+/** @internal Seams for tests and other backends; not part of the public API. */
+export interface TranslatorInternals {
+  /** Failures injected into the pool's workers (tests). */
+  faults?: WorkerFaults;
+  /** Use this backend instead of starting a local pool (the Translator closes it). */
+  backend?: (config: TranslatorConfig, modelPath: string, tokenizer: ModelTokenizer) => Promise<TranslationBackend>;
+}
+
 export class Translator {
-  readonly options: ResolvedTranslatorOptions;
+  readonly config: TranslatorConfig;
   /** The model folder in use. */
   readonly modelPath: string;
-  readonly #pool: TranslationPool;
+  readonly #backend: TranslationBackend;
+  readonly #tokenizer: ModelTokenizer;
 
-  private constructor(options: ResolvedTranslatorOptions, modelPath: string, pool: TranslationPool) {
-    this.options = options;
+  private constructor(config: TranslatorConfig, modelPath: string, backend: TranslationBackend, tokenizer: ModelTokenizer) {
+    this.config = config;
     this.modelPath = modelPath;
-    this.#pool = pool;
+    this.#backend = backend;
+    this.#tokenizer = tokenizer;
   }
 
-  static async create(options: CreateTranslatorOptions = {}): Promise<Translator> {
-    const resolved = resolveTranslatorOptions(options);
-    const modelPath = options.modelPath ?? localModelFolder(resolved.model, resolved.modelsDir);
-    const pool = await TranslationPool.start({
-      modelPath,
-      dtype: resolved.dtype,
-      threads: resolved.threads,
-      workers: resolved.workers,
-      faults: options.faults,
-      taskTimeoutMs: resolved.taskTimeoutMs,
-    });
-    return new Translator(resolved, modelPath, pool);
+  /** Loads the model (in every worker) and returns a ready Translator. */
+  static async create(options: TranslatorOptions | TranslatorConfig = {}, internals: TranslatorInternals = {}): Promise<Translator> {
+    const config = isResolved(options) ? options : resolveTranslatorOptions(options);
+    const modelPath = config.modelPath ?? localModelFolder(config.model, config.modelsDir);
+    await validateMarianFolder(modelPath, config.dtype);
+    // ONNX Runtime aborts the process it runs in on some damaged files: find them here first.
+    await checkOnnxFiles(modelPath, config.dtype);
+    const tokenizer = await loadModelTokenizer(modelPath);
+    const backend = internals.backend
+      ? await internals.backend(config, modelPath, tokenizer)
+      : await TranslationPool.start({
+          modelPath,
+          dtype: config.dtype,
+          threads: config.threads,
+          workers: config.workers,
+          taskTimeoutMs: config.taskTimeoutMs,
+          tokenizer,
+          ...(internals.faults ? { faults: internals.faults } : {}),
+        });
+    return new Translator(config, modelPath, backend, tokenizer);
   }
 
   /** Segments and translates a whole text. `file` names it in the result (default `-`). */
@@ -68,7 +83,7 @@ export class Translator {
   async translateDocument(document: SourceDocument, call: TranslateCallOptions = {}): Promise<AlignedDocument> {
     const paragraphs: AlignedParagraph[] = [];
     for await (const paragraph of this.translateParagraphs(document.paragraphs, call)) paragraphs.push(paragraph);
-    return { file: document.file, model: this.options.model, paragraphs };
+    return { file: document.file, model: this.config.model, paragraphs };
   }
 
   /** Streams aligned paragraphs in source order as they are translated (flat memory on huge input). */
@@ -76,33 +91,29 @@ export class Translator {
     paragraphs: AsyncIterable<SourceParagraph> | Iterable<SourceParagraph>,
     call: TranslateCallOptions = {},
   ): AsyncGenerator<AlignedParagraph> {
-    const { memory, isFrench, skipNonFrench, onProgress, signal } = call;
+    const { config } = this;
     const scheduler = new Scheduler({
-      translator: this.#pool,
-      counter: this.#pool.counter,
-      decode: this.options.decode,
-      batchSize: this.options.batchSize,
-      tokenBudget: this.options.tokenBudget,
-      maxAttempts: this.options.maxAttempts,
-      memory,
-      isFrench,
-      skipNonFrench,
-      onProgress,
-      signal,
+      backend: this.#backend,
+      counter: this.#tokenizer.counter,
+      decode: config.decode,
+      batchSize: config.batchSize,
+      tokenBudget: config.tokenBudget,
+      maxAttempts: config.maxAttempts,
+      review: reviewerFor(config),
+      ...call,
     });
     return scheduler.translate(paragraphs);
   }
 
-  /** The worker threads (for tests that simulate a crash). */
-  get workerThreads(): TranslationPool['threads'] {
-    return this.#pool.threads;
-  }
-
   async close(): Promise<void> {
-    await this.#pool.close();
+    await this.#backend.close();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
+}
+
+function isResolved(options: TranslatorOptions | TranslatorConfig): options is TranslatorConfig {
+  return Object.isFrozen(options) && Array.isArray((options as TranslatorConfig).qa);
 }

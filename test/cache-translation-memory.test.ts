@@ -58,18 +58,18 @@ describe('TranslationMemory', () => {
     expect(defaultCachePath(path.join(dir, 'a'))).toBe(file);
     const memory = TranslationMemory.open(file);
     memory.putMany(CONTEXT, [
-      ['Bonjour.', 'Hello.'],
-      ['Merci.', 'Thank you.'],
+      ['Bonjour.', { target: 'Hello.', tokens: 3, logprob: -0.75, truncated: false }],
+      ['Merci.', { target: 'Thank you.' }],
     ]);
-    memory.putMany(CONTEXT, new Map([['Merci.', 'Thanks.']])); // a newer translation replaces
+    memory.putMany(CONTEXT, [['Merci.', { target: 'Thanks.', tokens: 2, logprob: -2, truncated: true }]]); // a newer translation replaces
     memory.close();
     memory.close(); // idempotent
 
     const reopened = TranslationMemory.open(file);
     const found = reopened.getMany(CONTEXT, ['Bonjour.', 'Inconnu.', 'Merci.', 'Bonjour.']);
     expect([...found]).toEqual([
-      ['Bonjour.', 'Hello.'],
-      ['Merci.', 'Thanks.'],
+      ['Bonjour.', { target: 'Hello.', tokens: 3, logprob: -0.75, truncated: false }],
+      ['Merci.', { target: 'Thanks.', tokens: 2, logprob: -2, truncated: true }],
     ]);
     expect(reopened.getMany('other-context', ['Bonjour.']).size).toBe(0);
     expect(reopened.count()).toBe(2);
@@ -82,16 +82,40 @@ describe('TranslationMemory', () => {
   it('records outputs and says when they are up to date', () => {
     const memory = TranslationMemory.open(path.join(dir, 'outputs.db'));
     const output = path.join(dir, 'out.en.txt');
+    const other = path.join(dir, 'elsewhere', 'out.en.txt');
     writeFileSync(output, 'Hello.');
-    const record = { relPath: 'a.txt', sourceSha256: 'aa', keyContext: CONTEXT, formats: ['txt', 'json'] };
+    const record = { relPath: 'a.txt', sourceSha256: 'aa', settings: 'S', outputs: [output] };
     expect(memory.isUpToDate(record)).toBe(false);
-    memory.markDone(record, [output]);
-    expect(memory.isUpToDate({ ...record, formats: ['json', 'txt'] })).toBe(true);
+    memory.markDone(record);
+    expect(memory.isUpToDate(record)).toBe(true);
     expect(memory.isUpToDate({ ...record, sourceSha256: 'bb' })).toBe(false); // source changed
-    expect(memory.isUpToDate({ ...record, keyContext: 'x' })).toBe(false); // model or options changed
-    expect(memory.isUpToDate({ ...record, formats: ['txt'] })).toBe(false); // other formats
+    expect(memory.isUpToDate({ ...record, settings: 'T' })).toBe(false); // model, options or write settings changed
+    expect(memory.isUpToDate({ ...record, outputs: [other] })).toBe(false); // another output folder
+    expect(memory.isUpToDate({ ...record, outputs: [output, other] })).toBe(false); // more formats
+    writeFileSync(output, 'Hello!!'); // edited since
+    expect(memory.isUpToDate(record)).toBe(false);
+    memory.markDone(record);
+    memory.forget([output]);
+    expect(memory.isUpToDate(record)).toBe(false); // forgotten (it had failed sentences)
+    memory.markDone(record);
     rmSync(output);
     expect(memory.isUpToDate(record)).toBe(false); // an output was deleted
+    memory.close();
+  });
+
+  it('upgrades a version 1 cache, keeping its translations', () => {
+    const file = path.join(dir, 'v1.db');
+    const db = new Database(file);
+    db.exec(`
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE translations (context TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (context, source)) WITHOUT ROWID;
+      CREATE TABLE outputs (rel_path TEXT NOT NULL, context TEXT NOT NULL, formats TEXT NOT NULL, source_sha256 TEXT NOT NULL, outputs TEXT NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY (rel_path, context, formats)) WITHOUT ROWID;
+      INSERT INTO meta VALUES ('schema_version', '1');
+    `);
+    db.prepare('INSERT INTO translations VALUES (?, ?, ?, 0)').run(CONTEXT, 'Bonjour.', 'Hello.');
+    db.close();
+    const memory = TranslationMemory.open(file);
+    expect([...memory.getMany(CONTEXT, ['Bonjour.'])]).toEqual([['Bonjour.', { target: 'Hello.' }]]);
     memory.close();
   });
 
@@ -129,8 +153,8 @@ await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(startAt) -
 const memory = TranslationMemory.open(file);
 for (let batch = 0; batch < 300; batch++) {
   const entries = [];
-  for (let i = 0; i < 20; i++) entries.push([\`\${who} phrase \${batch}-\${i}\`, \`\${who} sentence \${batch}-\${i}\`]);
-  entries.push([\`commune \${batch}\`, \`shared \${batch}\`]); // both write the same keys too
+  for (let i = 0; i < 20; i++) entries.push([\`\${who} phrase \${batch}-\${i}\`, { target: \`\${who} sentence \${batch}-\${i}\` }]);
+  entries.push([\`commune \${batch}\`, { target: \`shared \${batch}\` }]); // both write the same keys too
   memory.putMany(context, entries);
   const back = memory.getMany(context, entries.map(([s]) => s));
   if (back.size !== entries.length) throw new Error('read-back missed entries');

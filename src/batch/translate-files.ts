@@ -1,20 +1,31 @@
 /**
  * The batch job: every input file read as a stream, segmented, translated through one
  * Translator and written in every requested format, atomically. A file that fails is reported
- * and the batch goes on; a file is either written completely or not at all.
+ * and the batch goes on; a file is either written completely or not at all. A failure that would
+ * repeat for every file (the model cannot load, the translation memory is broken, the output
+ * folder cannot be written) stops the batch once, and the files not reached say so.
  */
-import path from 'node:path';
-import { countWords, type AlignedParagraph, type SourceParagraph } from '../document.js';
+import { countWords, type AlignedParagraph, type QaCheck, type SourceParagraph } from '../document.js';
+import type { RunConfig } from '../config.js';
 import { Fr2enError, PoolError } from '../errors.js';
+import { TranslationMemoryError } from '../cache/index.js';
 import type { InputSource } from '../read/discover.js';
-import type { ResolvedEncoding } from '../read/decode.js';
 import { readParagraphChunks, sha256File } from '../read/stream.js';
-import { segmentDocument } from '../segment/index.js';
 import { safeOutputPath } from '../read/safe-path.js';
+import { segmentDocument } from '../segment/index.js';
 import type { TranslateCallOptions, Translator } from '../translator.js';
-import { openOutput, outputPath, resolveWriteMeta, writers, type OutputFile, type OutputFormat, type WriteOptions } from '../write/index.js';
+import { openDocumentOutput, openDocumentStream, outputPath, resolveWriteMeta, type DocumentOutput } from '../write/index.js';
+import type { OutputRecords } from './run-cache.js';
+import { WriteError, isWriteFailure } from './write-error.js';
 
-export type FileStatus = 'done' | 'skipped' | 'failed' | 'interrupted';
+/**
+ * - `done`: outputs written (those with failed sentences hold the source text for them);
+ * - `up-to-date`: outputs already current, nothing done;
+ * - `failed`: bad input or an output that could not be written: no output for this file;
+ * - `interrupted`: stopped by the signal before it was complete;
+ * - `not-attempted`: the batch stopped before reaching it.
+ */
+export type FileStatus = 'done' | 'up-to-date' | 'failed' | 'interrupted' | 'not-attempted';
 
 export interface FileOutcome {
   input: InputSource;
@@ -24,137 +35,152 @@ export interface FileOutcome {
   paragraphs: number;
   /** Source words in the file. */
   words: number;
+  /** Sentence pairs in the file. */
+  pairs: number;
   /** Sentences flagged `failed` (kept as source text in the outputs). */
   failedSentences: number;
-  /** Why the file failed or was skipped. */
+  /** Pairs with at least one quality finding, and the findings per check. */
+  reviewPairs: number;
+  findings: Partial<Record<QaCheck, number>>;
+  /** Why the file failed or was not attempted. */
   error?: Error;
 }
 
-/** Records which outputs are current, so a rerun skips them (see src/cache). */
-export interface DoneRecords {
-  isUpToDate(relPath: string, sourceSha256: string, formats: readonly OutputFormat[]): boolean;
-  markDone(relPath: string, sourceSha256: string, formats: readonly OutputFormat[], outputs: readonly string[]): void;
+export interface BatchResult {
+  outcomes: FileOutcome[];
+  /** Why the batch stopped before its last file, if it did. */
+  stopped?: Error;
 }
 
 /** The part of a Translator the batch job uses. */
 export type ParagraphTranslator = Pick<Translator, 'translateParagraphs'>;
 
-export interface TranslateFilesOptions extends Omit<TranslateCallOptions, 'signal'> {
+export interface BatchJob extends Omit<TranslateCallOptions, 'skipNonFrench'> {
+  config: RunConfig;
+  inputs: readonly InputSource[];
   /**
    * The translator, or a function that creates it: then it is created only when a file needs
    * translating (a rerun with every output up to date never loads the model). The caller closes it.
    */
   translator: ParagraphTranslator | (() => Promise<ParagraphTranslator>);
-  /** Model name written in output headers. */
-  model: string;
-  inputs: readonly InputSource[];
-  formats: readonly OutputFormat[];
-  /** Output folder; outputs mirror the inputs' relative paths. Without it, stdout gets the text. */
-  outDir?: string;
-  /** Where output goes for stdin input without `outDir`. */
+  /** Skip inputs whose outputs are up to date, unless `config.force`. */
+  records?: OutputRecords;
+  /** fr2en's version, written in headers. */
+  toolVersion: string;
+  /** Where output goes for standard input without `config.outDir`. */
   stdout?: { write(chunk: string): unknown };
   /** Standard input, for an input of kind `stdin`. */
   stdin?: AsyncIterable<Uint8Array>;
-  encoding?: ResolvedEncoding;
-  write?: WriteOptions;
-  /** Skip inputs whose outputs are up to date, unless `force`. */
-  done?: DoneRecords;
-  force?: boolean;
-  signal?: AbortSignal;
   onFile?: (outcome: FileOutcome) => void;
 }
 
-export async function translateFiles(options: TranslateFilesOptions): Promise<FileOutcome[]> {
+export async function translateFiles(job: BatchJob): Promise<BatchResult> {
   const outcomes: FileOutcome[] = [];
   let translator: Promise<ParagraphTranslator> | undefined;
-  const getTranslator = () => (translator ??= Promise.resolve(typeof options.translator === 'function' ? options.translator() : options.translator));
-  for (const input of options.inputs) {
-    const outcome = options.signal?.aborted
-      ? emptyOutcome(input, 'interrupted')
-      : await translateOne(input, options, getTranslator);
+  const getTranslator = () => (translator ??= Promise.resolve(typeof job.translator === 'function' ? job.translator() : job.translator));
+  let stopped: Error | undefined;
+  for (const input of job.inputs) {
+    let outcome: FileOutcome;
+    if (stopped) outcome = emptyOutcome(input, 'not-attempted', stopped);
+    else if (job.signal?.aborted) outcome = emptyOutcome(input, 'interrupted');
+    else {
+      try {
+        outcome = await translateOne(input, job, getTranslator);
+      } catch (error) {
+        if (!stopsBatch(error)) throw error;
+        stopped = error;
+        outcome = emptyOutcome(input, 'failed', error);
+      }
+    }
     outcomes.push(outcome);
-    options.onFile?.(outcome);
+    job.onFile?.(outcome);
   }
-  return outcomes;
+  return stopped ? { outcomes, stopped } : { outcomes };
+}
+
+/** Failures that would repeat on every later file: the batch stops once instead. */
+function stopsBatch(error: unknown): error is Fr2enError {
+  if (error instanceof PoolError) return error.fatal;
+  if (error instanceof TranslationMemoryError) return true;
+  // A read-only output file system: nothing can be written.
+  return error instanceof WriteError && error.code === 'EROFS';
 }
 
 function emptyOutcome(input: InputSource, status: FileStatus, error?: Error): FileOutcome {
-  return { input, status, outputs: [], paragraphs: 0, words: 0, failedSentences: 0, ...(error ? { error } : {}) };
+  return { input, status, outputs: [], paragraphs: 0, words: 0, pairs: 0, failedSentences: 0, reviewPairs: 0, findings: {}, ...(error ? { error } : {}) };
 }
 
-async function translateOne(
-  input: InputSource,
-  options: TranslateFilesOptions,
-  getTranslator: () => Promise<ParagraphTranslator>,
-): Promise<FileOutcome> {
-  const { formats, outDir, done } = options;
-  let sourceSha256: string | undefined;
-  const opened: OutputFile[] = [];
+async function translateOne(input: InputSource, job: BatchJob, getTranslator: () => Promise<ParagraphTranslator>): Promise<FileOutcome> {
+  const { config, records } = job;
+  const outDir = config.outDir;
+  const targets = outDir === undefined ? [] : config.formats.map((format) => safeOutputPath(outDir, outputPath(input.relPath, format, '')));
+  const opened: DocumentOutput[] = [];
   try {
-    if (input.kind === 'file' && done && outDir !== undefined) {
+    let sourceSha256: string | undefined;
+    if (input.kind === 'file' && records && outDir !== undefined) {
       sourceSha256 = await sha256File(input.path, input.name);
-      if (!options.force && done.isUpToDate(input.relPath, sourceSha256, formats)) return emptyOutcome(input, 'skipped');
+      if (!config.force && records.isUpToDate(input.relPath, sourceSha256, targets)) return emptyOutcome(input, 'up-to-date');
     }
     const translator = await getTranslator();
-    const sink = await openSinks(input, options, opened);
+    const meta = resolveWriteMeta({ file: input.name, model: config.translator.model }, { ...config.write, toolVersion: job.toolVersion });
+    if (outDir === undefined) {
+      opened.push(await openDocumentStream(job.stdout ?? process.stdout, config.formats[0], meta));
+    } else {
+      for (const [i, format] of config.formats.entries()) opened.push(await writeStep(targets[i], () => openDocumentOutput(targets[i], format, meta)));
+    }
     const outcome = emptyOutcome(input, 'done');
-    const meta = resolveWriteMeta({ file: input.name, model: options.model }, options.write);
-    await sink.write(formats.map((format) => writers[format].header(meta)));
-    const paragraphs = translator.translateParagraphs(sourceParagraphs(input, options), options);
+    const paragraphs = translator.translateParagraphs(sourceParagraphs(input, job), { ...job, skipNonFrench: config.skipNonFrench });
     for await (const paragraph of paragraphs) {
-      await sink.write(formats.map((format) => writers[format].paragraph(paragraph, meta)));
+      await Promise.all(opened.map((output) => writeStep(output.path, () => output.paragraph(paragraph))));
       count(outcome, paragraph);
     }
-    await sink.write(formats.map((format) => writers[format].footer(meta)));
-    await Promise.all(opened.map((file) => file.commit()));
-    outcome.outputs = opened.map((file) => file.path);
-    if (sourceSha256 !== undefined) done?.markDone(input.relPath, sourceSha256, formats, outcome.outputs);
+    await Promise.all(opened.map((output) => writeStep(output.path, () => output.commit())));
+    outcome.outputs = outDir === undefined ? [] : [...targets];
+    if (sourceSha256 !== undefined) {
+      // A file with failed sentences is never up to date: the next run retries exactly those
+      // (the memory holds every sentence that was translated).
+      if (outcome.failedSentences === 0) records!.markDone(input.relPath, sourceSha256, targets);
+      else records!.forget(targets);
+    }
     return outcome;
   } catch (error) {
-    await Promise.all(opened.map((file) => file.abort()));
-    if (options.signal?.aborted) return emptyOutcome(input, 'interrupted', asError(error));
-    // Anything but a per-file problem (a model that cannot load, a bug) stops the batch.
-    if (!(error instanceof Fr2enError) || (error instanceof PoolError && error.fatal)) throw error;
+    await Promise.all(opened.map((output) => output.abort()));
+    if (job.signal?.aborted) return emptyOutcome(input, 'interrupted', asError(error));
+    if (stopsBatch(error) || !(error instanceof Fr2enError)) throw error;
     return emptyOutcome(input, 'failed', error);
   }
 }
 
+/** Runs one file-system step of writing `file`, naming the file and the problem if it fails. */
+async function writeStep<T>(file: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    throw isWriteFailure(error) ? new WriteError(file, error) : error;
+  }
+}
+
 /** Paragraph text in document order, read and segmented chunk by chunk (flat memory). */
-async function* sourceParagraphs(input: InputSource, options: TranslateFilesOptions): AsyncGenerator<SourceParagraph> {
-  const source = input.kind === 'stdin' ? (options.stdin ?? process.stdin) : input.path;
+async function* sourceParagraphs(input: InputSource, job: BatchJob): AsyncGenerator<SourceParagraph> {
+  const source = input.kind === 'stdin' ? (job.stdin ?? process.stdin) : input.path;
   let index = 0;
-  for await (const chunk of readParagraphChunks(source, { file: input.name, encoding: options.encoding })) {
+  for await (const chunk of readParagraphChunks(source, { file: input.name, encoding: job.config.encoding })) {
     // The chunk ends at a paragraph boundary, so segmenting it alone gives the same paragraphs.
-    for (const paragraph of segmentDocument(chunk.text, input.name).paragraphs) {
+    for (const paragraph of segmentDocument(chunk.text, input.name, { documentStart: chunk.start === 0 }).paragraphs) {
       yield { ...paragraph, index: index++, start: chunk.start + paragraph.start };
     }
   }
 }
 
-/** Fans each chunk out to every format's output, in format order. */
-interface Sink {
-  write(chunks: string[]): Promise<void>;
-}
-
-async function openSinks(input: InputSource, options: TranslateFilesOptions, opened: OutputFile[]): Promise<Sink> {
-  const { outDir, formats } = options;
-  if (outDir === undefined) {
-    // No output folder (stdin to stdout): one format, written as it comes.
-    const stdout = options.stdout ?? process.stdout;
-    return { write: async (chunks) => void chunks.forEach((chunk) => stdout.write(chunk)) };
-  }
-  for (const format of formats) {
-    // Input names with `..`, absolute paths or links out of the output folder are refused here.
-    const target = safeOutputPath(outDir, outputPath(input.relPath, format, ''));
-    opened.push(await openOutput(target));
-  }
-  return { write: async (chunks) => void (await Promise.all(chunks.map((chunk, i) => opened[i].write(chunk)))) };
-}
-
 function count(outcome: FileOutcome, paragraph: AlignedParagraph): void {
   outcome.paragraphs++;
   outcome.words += countWords(paragraph.source);
-  outcome.failedSentences += paragraph.pairs.filter((pair) => pair.flags.includes('failed')).length;
+  for (const pair of paragraph.pairs) {
+    outcome.pairs++;
+    if (pair.flags.includes('failed')) outcome.failedSentences++;
+    if (pair.qa.length > 0) outcome.reviewPairs++;
+    for (const { check } of pair.qa) outcome.findings[check] = (outcome.findings[check] ?? 0) + 1;
+  }
 }
 
 function asError(error: unknown): Error {

@@ -1,5 +1,8 @@
 export {
   createKeyContext,
+  createSettingsKey,
+  describeErrno,
+  type MemoryEntry,
   DEFAULT_BUSY_TIMEOUT_MS,
   defaultCachePath,
   fingerprintModelFiles,

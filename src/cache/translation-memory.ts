@@ -17,8 +17,13 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Fr2enError, errorMessage } from '../errors.js';
 
-/** Bumped when the tables change; an older fr2en refuses a newer file instead of misreading it. */
-const SCHEMA_VERSION = 1;
+/**
+ * Bumped when the tables change; an older fr2en refuses a newer file instead of misreading it.
+ * 2: translations keep the decoder's token count, log-probability and truncation; output records
+ * are keyed by their output files and settings (v1 records are dropped on upgrade: they only
+ * cause files to be written again, from the memory).
+ */
+const SCHEMA_VERSION = 2;
 /** How long a writer waits for another process's lock before failing (ms). */
 export const DEFAULT_BUSY_TIMEOUT_MS = 10_000;
 
@@ -72,6 +77,14 @@ function canonicalJson(value: unknown): string {
  */
 export function createKeyContext(input: KeyContextInput): string {
   return createHash('sha256').update(`fr2en-tm-v1\n${canonicalJson(input)}`).digest('hex');
+}
+
+/**
+ * The key of an output record's settings: sha256 (hex) of the canonical JSON of `settings`, so
+ * that equal settings (in any key order) give equal keys.
+ */
+export function createSettingsKey(settings: Readonly<Record<string, unknown>>): string {
+  return createHash('sha256').update(`fr2en-outputs-v2\n${canonicalJson(settings)}`).digest('hex');
 }
 
 /** Files up to this size are hashed whole; bigger ones (the .onnx) by size, head and tail. */
@@ -134,9 +147,31 @@ export interface OutputRecord {
   relPath: string;
   /** sha256 of the input's raw bytes (`readTextFile(...).sha256` or `sha256File`). */
   sourceSha256: string;
-  keyContext: string;
-  /** Output formats asked for; order does not matter. */
-  formats: readonly string[];
+  /** Everything besides the source that shapes the files' bytes (see RunCache.outputSettings). */
+  settings: string;
+  /** Absolute paths of the output files, in format order. */
+  outputs: readonly string[];
+}
+
+/** A translation as stored: the target and what the decoder said about it (absent in v1 rows). */
+export interface MemoryEntry {
+  target: string;
+  tokens?: number;
+  logprob?: number;
+  truncated?: boolean;
+}
+
+interface OutputRow {
+  source_sha256: string;
+  settings: string;
+  files: string;
+}
+
+/** What an output file looked like when it was recorded: a file edited or replaced since is not current. */
+interface FileStamp {
+  path: string;
+  size: number;
+  mtimeMs: number;
 }
 
 export interface OpenOptions {
@@ -154,16 +189,18 @@ function wrap(file: string, error: unknown, doing: string): TranslationMemoryErr
     return new TranslationMemoryError('corrupt', file, `not a usable cache (${code}) while ${doing}; delete it or run with --no-cache`, { cause: error });
   }
   if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
-    return new TranslationMemoryError('busy', file, `locked by another process for too long while ${doing}`, { cause: error });
+    return new TranslationMemoryError('busy', file, `locked by another process for too long while ${doing}; wait for it, or pass another --cache`, { cause: error });
+  }
+  if (code === 'SQLITE_FULL') {
+    return new TranslationMemoryError('io', file, `no space left on device while ${doing}; free some space, or pass --cache elsewhere, --no-cache, or --cache-errors continue`, { cause: error });
   }
   if (code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM' || code === 'SQLITE_READONLY') {
     return new TranslationMemoryError('open', file, `cannot open the cache (${code}); check the folder's permissions or use --cache/--no-cache`, { cause: error });
   }
   const detail = errorMessage(error);
-  return new TranslationMemoryError('io', file, `cache error while ${doing}: ${detail}`, { cause: error });
+  return new TranslationMemoryError('io', file, `cache error while ${doing}: ${detail}; pass --no-cache or --cache-errors continue to go on without it`, { cause: error });
 }
 
-const formatsKey = (formats: readonly string[]): string => [...new Set(formats)].sort().join(',');
 
 /**
  * The translation memory. Synchronous (better-sqlite3): a batch lookup of a few hundred sentences
@@ -172,20 +209,24 @@ const formatsKey = (formats: readonly string[]): string => [...new Set(formats)]
 export class TranslationMemory {
   readonly file: string;
   readonly #db: Database.Database;
-  readonly #get: Database.Statement<[string, string], { target: string }>;
-  readonly #put: Database.Statement<[string, string, string, number]>;
-  readonly #getOutput: Database.Statement<[string, string, string], { source_sha256: string; outputs: string }>;
+  readonly #get: Database.Statement<[string, string], { target: string; tokens: number | null; logprob: number | null; truncated: number | null }>;
+  readonly #put: Database.Statement<[string, string, string, number | null, number | null, number | null, number]>;
+  readonly #getOutput: Database.Statement<[string], OutputRow>;
   readonly #putOutput: Database.Statement<[string, string, string, string, string, number]>;
+  readonly #deleteOutput: Database.Statement<[string]>;
 
   private constructor(file: string, db: Database.Database) {
     this.file = file;
     this.#db = db;
-    this.#get = db.prepare('SELECT target FROM translations WHERE context = ? AND source = ?');
-    this.#put = db.prepare('INSERT OR REPLACE INTO translations (context, source, target, created_at) VALUES (?, ?, ?, ?)');
-    this.#getOutput = db.prepare('SELECT source_sha256, outputs FROM outputs WHERE rel_path = ? AND context = ? AND formats = ?');
-    this.#putOutput = db.prepare(
-      'INSERT OR REPLACE INTO outputs (rel_path, context, formats, source_sha256, outputs, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+    this.#get = db.prepare('SELECT target, tokens, logprob, truncated FROM translations WHERE context = ? AND source = ?');
+    this.#put = db.prepare(
+      'INSERT OR REPLACE INTO translations (context, source, target, tokens, logprob, truncated, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
+    this.#getOutput = db.prepare('SELECT source_sha256, settings, files FROM outputs WHERE output_set = ?');
+    this.#putOutput = db.prepare(
+      'INSERT OR REPLACE INTO outputs (output_set, rel_path, source_sha256, settings, files, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.#deleteOutput = db.prepare('DELETE FROM outputs WHERE output_set = ?');
   }
 
   /** Opens (creating the file, its folder and tables if needed) the cache at `file`. */
@@ -193,7 +234,7 @@ export class TranslationMemory {
     const busyTimeout = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
     let db: Database.Database | undefined;
     try {
-      if (!options.readonly) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+      if (!options.readonly) makeFolder(file);
       else statSync(file); // a missing file is an error in read-only mode
       db = new Database(file, { readonly: options.readonly ?? false, timeout: busyTimeout });
       db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeout))}`);
@@ -205,24 +246,10 @@ export class TranslationMemory {
         retryWhileBusy(() => open.pragma('journal_mode = WAL'), busyTimeout);
         // NORMAL in WAL mode cannot corrupt the file; a power cut may lose the last batches.
         db.pragma('synchronous = NORMAL');
-        db.transaction(() => {
-          db!.exec(`
-            CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-            CREATE TABLE IF NOT EXISTS translations (
-              context TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL, created_at INTEGER NOT NULL,
-              PRIMARY KEY (context, source)
-            ) WITHOUT ROWID;
-            CREATE TABLE IF NOT EXISTS outputs (
-              rel_path TEXT NOT NULL, context TEXT NOT NULL, formats TEXT NOT NULL,
-              source_sha256 TEXT NOT NULL, outputs TEXT NOT NULL, updated_at INTEGER NOT NULL,
-              PRIMARY KEY (rel_path, context, formats)
-            ) WITHOUT ROWID;
-            INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '${SCHEMA_VERSION}');
-          `);
-        }).immediate();
+        db.transaction(() => createOrUpgrade(db!)).immediate();
       }
       const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
-      if (row === undefined || Number(row.value) > SCHEMA_VERSION) {
+      if (row === undefined || Number(row.value) !== SCHEMA_VERSION) {
         throw new TranslationMemoryError('incompatible', file, `cache schema version ${row?.value ?? 'missing'} is not supported (this fr2en knows ${SCHEMA_VERSION}); use another --cache file`);
       }
       return new TranslationMemory(file, db);
@@ -235,16 +262,20 @@ export class TranslationMemory {
     }
   }
 
-  /** Known translations of `sentences` under `keyContext`: source -> target (misses absent). */
-  getMany(keyContext: string, sentences: Iterable<string>): Map<string, string> {
-    const found = new Map<string, string>();
+  /** Known translations of `sentences` under `keyContext`: source -> entry (misses absent). */
+  getMany(keyContext: string, sentences: Iterable<string>): Map<string, MemoryEntry> {
+    const found = new Map<string, MemoryEntry>();
     try {
       // One read transaction: a consistent snapshot, and one lock instead of one per sentence.
       this.#db.transaction(() => {
         for (const source of sentences) {
           if (found.has(source)) continue;
           const row = this.#get.get(keyContext, source);
-          if (row !== undefined) found.set(source, row.target);
+          if (row === undefined) continue;
+          const entry: MemoryEntry = { target: row.target };
+          if (row.tokens !== null && row.logprob !== null) Object.assign(entry, { tokens: row.tokens, logprob: row.logprob });
+          if (row.truncated !== null) entry.truncated = row.truncated === 1;
+          found.set(source, entry);
         }
       })();
     } catch (error) {
@@ -254,11 +285,13 @@ export class TranslationMemory {
   }
 
   /** Stores translations under `keyContext`, all or nothing, in one transaction. */
-  putMany(keyContext: string, entries: Iterable<readonly [source: string, target: string]> | ReadonlyMap<string, string>): void {
+  putMany(keyContext: string, entries: Iterable<readonly [source: string, entry: MemoryEntry]>): void {
     const now = Date.now();
     try {
       this.#db.transaction(() => {
-        for (const [source, target] of entries) this.#put.run(keyContext, source, target, now);
+        for (const [source, { target, tokens, logprob, truncated }] of entries) {
+          this.#put.run(keyContext, source, target, tokens ?? null, logprob ?? null, truncated === undefined ? null : Number(truncated), now);
+        }
       }).immediate();
     } catch (error) {
       throw wrap(this.file, error, 'storing translations');
@@ -266,31 +299,44 @@ export class TranslationMemory {
   }
 
   /**
-   * Whether `record`'s outputs are up to date: the same input content was translated with the
-   * same key context and formats, and every output file recorded by `markDone` still exists.
+   * Whether `record`'s outputs are up to date: these output files were written from the same
+   * input content with the same settings, and each is still there as it was written.
    */
   isUpToDate(record: OutputRecord): boolean {
-    let row: { source_sha256: string; outputs: string } | undefined;
+    let row: OutputRow | undefined;
     try {
-      row = this.#getOutput.get(record.relPath, record.keyContext, formatsKey(record.formats));
+      row = this.#getOutput.get(outputSetKey(record.outputs));
     } catch (error) {
       throw wrap(this.file, error, 'reading output records');
     }
-    if (row === undefined || row.source_sha256 !== record.sourceSha256) return false;
-    const outputs = JSON.parse(row.outputs) as string[];
-    return outputs.every((output) => {
+    if (row === undefined || row.source_sha256 !== record.sourceSha256 || row.settings !== record.settings) return false;
+    return (JSON.parse(row.files) as FileStamp[]).every((stamp) => {
       try {
-        return statSync(output).isFile();
+        const stat = statSync(stamp.path);
+        return stat.isFile() && stat.size === stamp.size && stat.mtimeMs === stamp.mtimeMs;
       } catch {
         return false;
       }
     });
   }
 
-  /** Records that `record` was translated and written to `outputs` (absolute paths). */
-  markDone(record: OutputRecord, outputs: readonly string[]): void {
+  /** Records that `record.outputs` were written, complete, from `record`'s source and settings. */
+  markDone(record: OutputRecord): void {
     try {
-      this.#putOutput.run(record.relPath, record.keyContext, formatsKey(record.formats), record.sourceSha256, JSON.stringify(outputs), Date.now());
+      const files: FileStamp[] = record.outputs.map((output) => {
+        const stat = statSync(output);
+        return { path: output, size: stat.size, mtimeMs: stat.mtimeMs };
+      });
+      this.#putOutput.run(outputSetKey(record.outputs), record.relPath, record.sourceSha256, record.settings, JSON.stringify(files), Date.now());
+    } catch (error) {
+      throw wrap(this.file, error, 'recording outputs');
+    }
+  }
+
+  /** Forgets `outputs` (a file left incomplete must be written again by the next run). */
+  forget(outputs: readonly string[]): void {
+    try {
+      this.#deleteOutput.run(outputSetKey(outputs));
     } catch (error) {
       throw wrap(this.file, error, 'recording outputs');
     }
@@ -311,6 +357,70 @@ export class TranslationMemory {
     if (this.#db.open) this.#db.close();
   }
 }
+
+/** The record key of a set of output files: two runs into different folders never share one. */
+function outputSetKey(outputs: readonly string[]): string {
+  return createHash('sha256').update(JSON.stringify(outputs)).digest('hex');
+}
+
+/** Creates the tables, or upgrades an older file's (inside the caller's transaction). */
+function createOrUpgrade(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+  const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
+  const version = row === undefined ? 0 : Number(row.value);
+  if (version >= SCHEMA_VERSION) return;
+  if (version === 1) {
+    db.exec(`
+      ALTER TABLE translations ADD COLUMN tokens INTEGER;
+      ALTER TABLE translations ADD COLUMN logprob REAL;
+      ALTER TABLE translations ADD COLUMN truncated INTEGER;
+      DROP TABLE outputs;
+    `);
+  }
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS translations (
+      context TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL,
+      tokens INTEGER, logprob REAL, truncated INTEGER, created_at INTEGER NOT NULL,
+      PRIMARY KEY (context, source)
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS outputs (
+      output_set TEXT NOT NULL PRIMARY KEY, rel_path TEXT NOT NULL, source_sha256 TEXT NOT NULL,
+      settings TEXT NOT NULL, files TEXT NOT NULL, updated_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+  `);
+  db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
+}
+
+/** The cache's folder, created if needed; a folder that cannot be created is named with the reason. */
+function makeFolder(file: string): void {
+  const folder = path.dirname(path.resolve(file));
+  try {
+    mkdirSync(folder, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new TranslationMemoryError('open', file, `cannot create the folder ${folder} (${describeErrno(code)}); pass --cache with a writable path or --no-cache`, { cause: error });
+  }
+}
+
+/** A file-system error code in words. */
+export function describeErrno(code: string): string {
+  return ERRNO_WORDS[code] ?? code;
+}
+
+const ERRNO_WORDS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EIO: 'input/output error',
+  ENOENT: 'no such file or folder',
+  ENOTDIR: 'a part of the path is not a folder',
+  EISDIR: 'is a folder',
+  EEXIST: 'already exists',
+  EMFILE: 'too many open files',
+  ENAMETOOLONG: 'name too long',
+};
 
 /** Runs `action`, retrying for up to `timeoutMs` while SQLite reports the database busy. */
 function retryWhileBusy<T>(action: () => T, timeoutMs: number): T {

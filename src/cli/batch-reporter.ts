@@ -8,7 +8,7 @@ import cliProgress from 'cli-progress';
 import type { FileOutcome } from '../batch/translate-files.js';
 import type { InputSource } from '../read/discover.js';
 import type { ProgressEvent } from '../translate/scheduler.js';
-import type { CliIo } from './io.js';
+import { printable, type CliIo } from './io.js';
 
 const PLAIN_INTERVAL_MS = 10_000;
 
@@ -72,11 +72,17 @@ export class BatchReporter {
 
   /** A one-line message naming the file and the problem. */
   problem(error: Error): void {
-    this.#print(`fr2en: ${error.message}`);
+    this.#print(`fr2en: ${printable(error.message)}`);
   }
 
   note(message: string): void {
-    if (!this.#quiet) this.#print(`fr2en: ${message}`);
+    if (!this.#quiet) this.#print(`fr2en: ${printable(message)}`);
+  }
+
+  /** The batch stopped early: say why once, and how many files it did not reach. */
+  stopped(error: Error, outcomes: readonly FileOutcome[]): void {
+    const left = outcomes.filter((o) => o.status === 'not-attempted').length;
+    this.#print(`fr2en: stopped: ${printable(error.message)}${left > 0 ? ` (${left} file${left === 1 ? '' : 's'} not attempted)` : ''}`);
   }
 
   finish(outcomes: readonly FileOutcome[]): void {
@@ -89,16 +95,22 @@ export class BatchReporter {
     const words = outcomes.reduce((n, o) => n + o.words, 0);
     const parts = [
       `${by('done')} done`,
-      `${by('skipped')} up to date`,
+      `${by('up-to-date')} up to date`,
       `${by('failed')} failed`,
       ...(by('interrupted') > 0 ? [`${by('interrupted')} interrupted`] : []),
+      ...(by('not-attempted') > 0 ? [`${by('not-attempted')} not attempted`] : []),
     ];
-    const { translated, cached, failed } = this.#sentences;
-    this.#io.stderr.write(
+    const { translated, cached } = this.#sentences;
+    // Counted from the files written, so the summary matches what is on disk.
+    const failed = outcomes.reduce((n, o) => n + o.failedSentences, 0);
+    const lines = [
       `fr2en: files: ${parts.join(', ')} | ${paragraphs} paragraphs, ${words} words in ${seconds.toFixed(1)} s` +
-        ` (${Math.round(words / Math.max(seconds, 0.001))} words/s) | sentences: ${translated} translated, ${cached} from cache` +
-        `${failed > 0 ? `, ${failed} failed (kept in French, flagged)` : ''}\n`,
-    );
+        ` (${Math.round(words / Math.max(seconds, 0.001))} words/s) | sentences: ${translated} translated, ${cached} from cache`,
+    ];
+    const review = reviewLine(outcomes);
+    if (review) lines.push(`fr2en: ${review}`);
+    if (failed > 0) lines.push(`fr2en: ${failed} sentence${failed === 1 ? '' : 's'} could not be translated (kept in French, flagged failed); run again to retry them`);
+    this.#io.stderr.write(`${lines.join('\n')}\n`);
   }
 
   #update(value: number): void {
@@ -127,6 +139,17 @@ export class BatchReporter {
     this.#io.stderr.write(`${line}\n`);
     if (this.#bar) this.#bar.start(this.#bar.getTotal(), this.#doneBytes, this.#payload());
   }
+}
+
+/** `12 of 340 pairs to review: 5 numbers, 4 repetition`, or nothing when none is flagged. */
+function reviewLine(outcomes: readonly FileOutcome[]): string | undefined {
+  const pairs = outcomes.reduce((n, o) => n + o.pairs, 0);
+  const flagged = outcomes.reduce((n, o) => n + o.reviewPairs, 0);
+  if (flagged === 0) return undefined;
+  const byCheck = new Map<string, number>();
+  for (const outcome of outcomes) for (const [check, n] of Object.entries(outcome.findings)) byCheck.set(check, (byCheck.get(check) ?? 0) + (n ?? 0));
+  const detail = [...byCheck].sort((a, b) => b[1] - a[1]).map(([check, n]) => `${n} ${check}`).join(', ');
+  return `${flagged} of ${pairs} pairs to review: ${detail}`;
 }
 
 function sizeOf(file: string): number {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * fr2en's command line. `run(argv, io)` parses, runs one command and returns its exit code
- * instead of exiting, so tests can run the CLI in-process.
+ * instead of exiting, so tests can run the CLI in-process. Only this layer prints, reads the
+ * environment and chooses exit codes (see exit-codes.ts); every message is one line on stderr.
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -9,14 +10,16 @@ import yargs from 'yargs';
 import { Fr2enError, UsageError, errorMessage } from '../errors.js';
 import { toolVersion } from '../write/index.js';
 import { ExitCode } from './exit-codes.js';
-import { processIo, STDIN_PLACEHOLDER, type CliIo } from './io.js';
+import { printable, processIo, protectArgs, type CliIo } from './io.js';
 import { modelsBuilder, modelsHandler } from './models-command.js';
+import { scoreBuilder, scoreHandler } from './score-command.js';
 import { segmentBuilder, segmentHandler } from './segment-command.js';
 import { translateBuilder, translateHandler, type TranslateArgs } from './translate-command.js';
 
+const COMMANDS = ['translate', 'segment', 'models'] as const;
+
 export async function run(rawArgv: readonly string[], io: CliIo = processIo()): Promise<number> {
-  // yargs drops a bare `-` from positionals; carry it through as a placeholder (see stdinArg).
-  const argv = rawArgv.map((arg) => (arg === '-' ? STDIN_PLACEHOLDER : arg));
+  const argv = protectArgs(rawArgv);
   let exitCode: number = ExitCode.ok;
   const parser = yargs([...argv])
     .scriptName('fr2en')
@@ -35,16 +38,26 @@ export async function run(rawArgv: readonly string[], io: CliIo = processIo()): 
     .command('models <action> [id]', 'Download, verify, list or remove models', (y) => modelsBuilder(y, io), async (args) => {
       exitCode = await modelsHandler(args, io);
     })
+    .command('score <hypothesis>', "Score a translation against references: BLEU, chrF, chrF++, TER with sacreBLEU's numbers", scoreBuilder, async (args) => {
+      exitCode = await scoreHandler(args, io);
+    })
     .example('$0 translate samples/ -o out --format txt,html', 'Translate a folder; write English text and a side-by-side page')
-    .example('cat article.txt | $0 translate - --format sbs', 'Side by side in the terminal')
-    .demandCommand(1, 'Name a command: translate, segment or models')
+    .example('cat article.txt | $0 translate -', 'Print the English of standard input')
+    .demandCommand(1, `Name a command: ${COMMANDS.join(', ')}`)
     .strict()
     .exitProcess(false)
+    .showHelpOnFail(false)
     .wrap(Math.min(110, io.stdout.columns ?? 100))
     .version(toolVersion())
+    .alias('v', 'version')
     .help()
-    .epilog('Exit codes: 0 all done, 1 some files failed (the others are written), 2 usage error, 130 interrupted.');
+    .alias('h', 'help')
+    .epilog('Exit codes: 0 all done, 1 something failed (the rest is written), 2 usage error, 130 interrupted. FR2EN_DEBUG=1 shows stack traces.');
 
+  const fail = (message: string, code: number): number => {
+    io.stderr.write(`fr2en: ${printable(message)}\n`);
+    return code;
+  };
   try {
     // With a callback, yargs hands over help/version/validation output instead of printing it.
     let usageError: Error | undefined;
@@ -53,18 +66,25 @@ export async function run(rawArgv: readonly string[], io: CliIo = processIo()): 
       usageError = error ?? undefined;
       output = text;
     });
-    if (usageError) {
-      io.stderr.write(`${output ? `${output}\n` : ''}`);
-      return ExitCode.usage;
-    }
+    if (usageError) return fail(`${oneLine(usageError.message)} (${helpHint(rawArgv)})`, ExitCode.usage);
     if (output) io.stdout.write(`${output}\n`);
     return exitCode;
   } catch (error) {
-    io.stderr.write(`fr2en: ${errorMessage(error)}\n`);
-    if (error instanceof UsageError) return ExitCode.usage;
-    if (error instanceof Fr2enError) return ExitCode.someFailed;
-    throw error;
+    if (io.env.FR2EN_DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+    if (error instanceof UsageError) return fail(`${oneLine(error.message)} (${helpHint(rawArgv)})`, ExitCode.usage);
+    if (error instanceof Fr2enError) return fail(oneLine(error.message), ExitCode.someFailed);
+    return fail(`internal error: ${oneLine(errorMessage(error))} (FR2EN_DEBUG=1 shows where)`, ExitCode.someFailed);
   }
+}
+
+/** yargs writes some messages on several lines; a message here is one. */
+function oneLine(message: string): string {
+  return message.replace(/\s*\n\s*/g, '; ').trim();
+}
+
+function helpHint(argv: readonly string[]): string {
+  const command = argv.find((arg) => (COMMANDS as readonly string[]).includes(arg));
+  return `see fr2en ${command ? `${command} ` : ''}--help`;
 }
 
 function isMain(): boolean {
@@ -76,5 +96,13 @@ function isMain(): boolean {
 }
 
 if (isMain()) {
+  // A reader that goes away (`| head`, quitting `less`) is not an error: stop quietly. Exit 0 is
+  // what `head` users expect; the work the reader no longer wants is simply not done.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(ExitCode.ok);
+      throw error;
+    });
+  }
   process.exitCode = await run(process.argv.slice(2));
 }

@@ -60,7 +60,7 @@ export function modelsBuilder(yargs: Argv, io: CliIo): Argv<ModelsArgs> {
       quiet: { alias: 'q', type: 'boolean', default: false, describe: 'No progress output' },
     })
     .example('$0 models download', `Download ${DEFAULT_MODEL_ID} (q8) into ./models`)
-    .example('$0 models download Helsinki-NLP/opus-mt-fr-en --dtype fp32', 'Another MarianMT ONNX export, full precision')
+    .example('$0 models download Xenova/opus-mt-fr-en --dtype fp32', 'The same model in full precision (about 420 MB)')
     .example('$0 models verify', 'Re-check the SHA-256 of every installed model file') as unknown as Argv<ModelsArgs>;
 }
 

@@ -1,31 +1,27 @@
 /**
- * `fr2en translate <inputs..>`: flags -> library options, then the batch job, then an exit code.
- * Only this layer prints, reads the environment and decides exit codes.
+ * `fr2en translate <inputs..>`: flags (and the environment) -> one RunConfig, checked before any
+ * I/O; then inputs, model, cache and the batch job; then a summary and an exit code.
  */
-import path from 'node:path';
+import { existsSync } from 'node:fs';
 import type { Argv } from 'yargs';
-import { DEFAULTS, resolveTranslatorOptions } from '../config.js';
+import { DEFAULTS, DEFAULT_DECODE, defaultWorkers, resolveRunConfig, type RunConfig, type RunOptions } from '../config.js';
+import { QA_CHECKS, type QaCheck } from '../document.js';
 import { UsageError } from '../errors.js';
-import { translateFiles, type FileOutcome } from '../batch/translate-files.js';
-import { discoverInputs, parseExtensions, parseShard, DEFAULT_EXTENSIONS } from '../read/discover.js';
-import { resolveEncoding } from '../read/decode.js';
-import { detectFrench } from '../read/language.js';
-import { ensureModel, resolveModelEnv } from '../models/index.js';
-import { Translator } from '../translator.js';
-import { DEFAULT_WIDTH, OUTPUT_FORMATS, isOutputFormat, MIN_SBS_WIDTH, toolVersion, type OutputFormat } from '../write/index.js';
-import { openRunCache } from '../batch/run-cache.js';
-import { defaultCachePath } from '../cache/index.js';
+import { runBatch, type RunResult } from '../batch/run.js';
+import { DEFAULT_EXTENSIONS } from '../read/discover.js';
+import { isLocalModelPath, localModelFolder, resolveModelEnv } from '../models/index.js';
+import { MIN_SBS_WIDTH, OUTPUT_FORMATS } from '../write/index.js';
 import { BatchReporter } from './batch-reporter.js';
 import { createProgressReporter } from './progress-reporter.js';
 import { ExitCode } from './exit-codes.js';
-import { stdinArgs, type CliIo } from './io.js';
+import { colorFor, stdinArgs, type CliIo } from './io.js';
 import { hubOptions, modelOptions, type HubArgs, type ModelArgs } from './shared-options.js';
 
 export interface TranslateArgs extends ModelArgs, HubArgs {
   inputs: string[];
   outDir?: string;
-  format: string[];
-  workers: number;
+  format?: string[];
+  workers?: number;
   threads: number;
   batchSize: number;
   beams: number;
@@ -34,10 +30,13 @@ export interface TranslateArgs extends ModelArgs, HubArgs {
   shard?: string;
   force: boolean;
   cache: string | boolean;
+  cacheErrors: 'stop' | 'continue';
   skipNonFrench: boolean;
   width?: number;
   quiet: boolean;
   timeout: number;
+  qa: string;
+  minConfidence?: number;
 }
 
 export function translateBuilder(yargs: Argv, io: CliIo): Argv<TranslateArgs> {
@@ -50,21 +49,22 @@ export function translateBuilder(yargs: Argv, io: CliIo): Argv<TranslateArgs> {
       coerce: stdinArgs,
     })
     .options({
-      'out-dir': { alias: 'o', type: 'string', describe: 'Output folder; outputs mirror the input tree. Without it, stdin input goes to stdout' },
+      'out-dir': { alias: 'o', type: 'string', describe: 'Output folder; outputs mirror the input tree. Without it, standard input goes to standard output' },
       format: {
         alias: 'f',
         type: 'string',
         array: true,
-        default: ['txt', 'jsonl'],
-        describe: `Output formats, several allowed (${OUTPUT_FORMATS.join(', ')})`,
-        coerce: (values: string[]) => values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean),
+        describe: `Output formats, comma-separated (${OUTPUT_FORMATS.join(', ')}) [default: txt,jsonl; txt to standard output]`,
       },
-      workers: { type: 'number', default: DEFAULTS.workers, describe: 'Worker threads, each with its own copy of the model' },
+      workers: {
+        type: 'number',
+        describe: `Worker processes, each with its own copy of the model (about 300 MB in q8) [default: one per core as free memory allows; here ${defaultWorkers(DEFAULTS.dtype)}]`,
+      },
       threads: { type: 'number', default: DEFAULTS.threads, describe: 'ONNX Runtime intra-op threads per worker' },
       'batch-size': { type: 'number', default: DEFAULTS.batchSize, describe: 'Sentences per model call (similar lengths are grouped)' },
-      beams: { type: 'number', default: DEFAULTS.beams, describe: 'Beam width; 1 decodes greedily' },
+      beams: { type: 'number', default: DEFAULT_DECODE.beams, describe: 'Beam width; 1 decodes greedily' },
       ext: { type: 'string', default: DEFAULT_EXTENSIONS.join(','), describe: 'File extensions to take from folders, comma-separated' },
-      encoding: { type: 'string', describe: 'Input encoding (default: detect UTF-8/UTF-16 BOM/Windows-1252)' },
+      encoding: { type: 'string', describe: 'Input encoding (default: detect UTF-8, UTF-16 with a BOM, Windows-1252)' },
       shard: { type: 'string', describe: 'Only inputs whose relative path hashes to shard K of N (K/N, 1-based)' },
       force: { type: 'boolean', default: false, describe: 'Translate again even when the outputs are up to date' },
       cache: {
@@ -72,103 +72,144 @@ export function translateBuilder(yargs: Argv, io: CliIo): Argv<TranslateArgs> {
         describe: 'Translation memory database (default: <out-dir>/.fr2en/cache.db); --no-cache turns it off',
         coerce: (value: string | boolean) => value,
       },
+      'cache-errors': {
+        type: 'string',
+        choices: ['stop', 'continue'] as const,
+        default: 'stop' as const,
+        describe: 'When the translation memory fails mid-run: stop, or continue without it',
+      },
       'skip-non-french': { type: 'boolean', default: false, describe: 'Leave paragraphs that are not French untranslated (they are flagged either way)' },
       width: { type: 'number', describe: `Width of sbs output in columns (default: the terminal's, else 100; at least ${MIN_SBS_WIDTH})` },
+      qa: { type: 'string', default: 'on', describe: `Quality checks: on, off, or a comma-separated list (${QA_CHECKS.join(', ')})` },
+      'min-confidence': { type: 'number', describe: 'Flag pairs whose confidence (mean log-probability per token, e.g. -1.5) is below this' },
       quiet: { alias: 'q', type: 'boolean', default: false, describe: 'No progress and no summary; errors only' },
-      timeout: { type: 'number', default: DEFAULTS.taskTimeoutMs / 1000, describe: 'Seconds before a stuck model call is abandoned and retried' },
+      timeout: { type: 'number', default: DEFAULTS.taskTimeoutMs / 1000, describe: 'Seconds a model call may run before it is stopped and retried' },
     }) as unknown as Argv<TranslateArgs>;
 }
 
-export async function translateHandler(args: TranslateArgs, io: CliIo): Promise<number> {
-  const formats = checkFormats(args.format);
-  const usesStdout = args.outDir === undefined;
-  if (usesStdout && !(args.inputs.length === 1 && args.inputs[0] === '-')) {
-    throw new UsageError('Give an output folder with -o (only standard input, `-`, can be translated to stdout)');
-  }
-  if (usesStdout && formats.length > 1) throw new UsageError('Writing to stdout takes one --format; give -o to write several');
-  const encoding = args.encoding === undefined ? undefined : resolveEncoding(args.encoding);
-  const outDir = args.outDir === undefined ? undefined : path.resolve(io.cwd, args.outDir);
-  const discovery = await discoverInputs(args.inputs, {
-    cwd: io.cwd,
-    extensions: parseExtensions(args.ext),
-    exclude: outDir ? [outDir] : [],
-    shard: args.shard === undefined ? undefined : parseShard(args.shard),
-  });
-  const reporter = new BatchReporter(io, { quiet: args.quiet });
-  for (const problem of discovery.problems) reporter.problem(problem);
-  if (discovery.inputs.length === 0) {
-    reporter.note(discovery.otherShards > 0 ? 'nothing to do in this shard' : 'no input files found');
-    return discovery.problems.length > 0 ? ExitCode.someFailed : ExitCode.ok;
-  }
+/** Library option names, as the flags a user typed (for usage messages). */
+const FLAGS: Record<string, string> = {
+  workers: '--workers',
+  threads: '--threads',
+  batchSize: '--batch-size',
+  'decode.beams': '--beams',
+  width: '--width',
+  minConfidence: '--min-confidence',
+  formats: '--format',
+  model: '--model',
+  modelsDir: '--models-dir',
+  outDir: '--out-dir',
+  cacheErrors: '--cache-errors',
+};
 
-  const downloadProgress = args.quiet ? undefined : createProgressReporter(io.stderr);
-  const model = await ensureModel({
+export function runOptionsFrom(args: TranslateArgs, io: CliIo): RunOptions {
+  if (!(args.timeout > 0 && Number.isFinite(args.timeout))) throw new UsageError(`Expected \`--timeout\` to be a number of seconds > 0, got ${args.timeout}`);
+  const usesStdout = args.outDir === undefined;
+  return {
+    cwd: io.cwd,
+    inputs: args.inputs,
+    outDir: args.outDir,
+    formats: args.format,
     model: args.model,
+    modelsDir: args.modelsDir,
     dtype: args.dtype,
-    modelsDir: path.resolve(io.cwd, args.modelsDir),
     offline: args.offline,
     hubUrl: args.hubUrl,
     token: resolveModelEnv(io.env).token,
-    onProgress: downloadProgress,
-  }).finally(() => downloadProgress?.stop()); // a failed download must not leave the cursor hidden
-
-  const settings = resolveTranslatorOptions({
-    model: args.model,
-    dtype: args.dtype,
     workers: args.workers,
     threads: args.threads,
     batchSize: args.batchSize,
-    beams: args.beams,
-    taskTimeoutMs: Math.round(args.timeout * 1000),
-  });
-  const cacheFile = args.cache === false ? undefined : typeof args.cache === 'string' ? path.resolve(io.cwd, args.cache) : outDir && defaultCachePath(outDir);
-  const cache = cacheFile === undefined ? undefined : await openRunCache(cacheFile, model.folder, settings);
-  const controller = new AbortController();
-  const onSignal = () => controller.abort(new Error('interrupted'));
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  let translator: Translator | undefined;
-  let outcomes: FileOutcome[] = [];
+    decode: { beams: args.beams },
+    taskTimeoutMs: Math.max(1, Math.round(args.timeout * 1000)),
+    qa: parseQa(args.qa),
+    minConfidence: args.minConfidence,
+    extensions: args.ext,
+    encoding: args.encoding,
+    shard: args.shard,
+    force: args.force,
+    cache: args.cache === false ? false : typeof args.cache === 'string' ? args.cache : undefined,
+    cacheErrors: args.cacheErrors,
+    skipNonFrench: args.skipNonFrench,
+    width: args.width ?? Math.max(MIN_SBS_WIDTH, io.stdout.columns ?? 100),
+    color: usesStdout && colorFor(io.stdout, io.env),
+  };
+}
+
+function parseQa(value: string): readonly QaCheck[] | false {
+  const v = value.trim().toLowerCase();
+  if (v === 'off' || v === 'none' || v === 'false') return false;
+  if (v === 'on' || v === 'all' || v === 'true') return [...QA_CHECKS];
+  return v.split(',').map((name) => name.trim()) as QaCheck[];
+}
+
+/** The config, with usage errors worded as the flags the user typed. */
+export function resolveCliConfig(args: TranslateArgs, io: CliIo): RunConfig {
   try {
-    reporter.start(discovery.inputs);
-    outcomes = await translateFiles({
-      translator: async () => (translator = await Translator.create({ ...settings, modelPath: model.folder })),
-      model: args.model,
-      inputs: discovery.inputs,
-      formats,
-      outDir,
+    const config = resolveRunConfig(runOptionsFrom(args, io));
+    const model = config.translator.model;
+    if (isLocalModelPath(model) && !existsSync(localModelFolder(model))) {
+      throw new UsageError(`--model ${model}: no such folder (a local model is a folder with config.json, tokenizer.json and onnx/)`);
+    }
+    return config;
+  } catch (error) {
+    if (error instanceof UsageError) throw new UsageError(error.message.replace(/`([\w.]+)`/g, (all, name: string) => FLAGS[name] ?? all));
+    throw error;
+  }
+}
+
+export async function translateHandler(args: TranslateArgs, io: CliIo): Promise<number> {
+  const config = resolveCliConfig(args, io);
+  const reporter = new BatchReporter(io, { quiet: args.quiet });
+  const download = args.quiet ? undefined : createProgressReporter(io.stderr);
+  const controller = new AbortController();
+  const interrupts = onInterrupt(() => controller.abort(new Error('interrupted')));
+  let result: RunResult | undefined;
+  try {
+    result = await runBatch(config, {
+      onProblem: (problem) => reporter.problem(problem),
+      onStart: (inputs) => reporter.start(inputs),
+      onFile: (outcome) => reporter.file(outcome),
+      onProgress: (event) => reporter.progress(event),
+      onDownload: download,
+      onCacheDisabled: (error) => reporter.note(`${error.message}; going on without the translation memory (--cache-errors continue)`),
+      signal: controller.signal,
       stdout: io.stdout,
       stdin: io.stdin,
-      encoding,
-      write: { width: args.width ?? sbsWidth(io), color: !io.env.NO_COLOR && Boolean(io.stdout.isTTY) && usesStdout, toolVersion: toolVersion() },
-      memory: cache?.memory,
-      done: cache?.done,
-      force: args.force,
-      isFrench: (text) => detectFrench(text).french,
-      skipNonFrench: args.skipNonFrench,
-      onProgress: (event) => reporter.progress(event),
-      onFile: (outcome) => reporter.file(outcome),
-      signal: controller.signal,
     });
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    cache?.close();
-    await translator?.close();
-    reporter.finish(outcomes);
+    download?.stop(); // a failed download must not leave the cursor hidden
+    interrupts.dispose();
+    if (result?.outcomes.length) reporter.finish(result.outcomes);
   }
+  if (result.outcomes.length === 0 && result.problems.length === 0) {
+    reporter.note(result.otherShards > 0 ? 'nothing to do in this shard' : 'no input files found');
+  }
+  if (result.stopped) reporter.stopped(result.stopped, result.outcomes);
   if (controller.signal.aborted) return ExitCode.interrupted;
-  const failed = outcomes.some((o) => o.status === 'failed') || discovery.problems.length > 0;
+  const failed =
+    result.stopped !== undefined ||
+    result.problems.length > 0 ||
+    result.outcomes.some((o) => o.status === 'failed' || o.failedSentences > 0);
   return failed ? ExitCode.someFailed : ExitCode.ok;
 }
 
-function checkFormats(values: string[]): OutputFormat[] {
-  const unknown = values.filter((v) => !isOutputFormat(v));
-  if (unknown.length > 0) throw new UsageError(`Unknown --format ${unknown.join(', ')}: expected ${OUTPUT_FORMATS.join(', ')}`);
-  return [...new Set(values)] as OutputFormat[];
+/**
+ * SIGINT/SIGTERM: the first stops scheduling (running batches finish, finished files are kept);
+ * a second one stops at once, after the atomic outputs drop their temporary files.
+ */
+function onInterrupt(abort: () => void): { dispose(): void } {
+  let count = 0;
+  const handler = () => {
+    count++;
+    if (count === 1) abort();
+    else process.exit(ExitCode.interrupted);
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    dispose() {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
 }
-
-function sbsWidth(io: CliIo): number {
-  return Math.max(MIN_SBS_WIDTH, io.stdout.columns ?? DEFAULT_WIDTH);
-}
-

@@ -67,6 +67,12 @@ export interface DiscoverOptions {
   exclude?: readonly string[];
   /** Keep only this shard. */
   shard?: Shard | undefined;
+  /**
+   * The output folder, and how fr2en names its outputs: files with such names inside it are
+   * never taken from a folder or a glob (so `-o` may be the input folder itself, and a rerun does
+   * not translate its own outputs). A file named explicitly is always taken.
+   */
+  outputs?: { dir: string; isOutputName: (fileName: string) => boolean };
 }
 
 export interface Discovery {
@@ -165,7 +171,10 @@ async function followLink(
   return { ok: true, real, isDir: info.isDirectory(), isFile: info.isFile() };
 }
 
-async function walkFolder(root: string, name: string, extensions: ReadonlySet<string>, excluded: ReadonlySet<string>): Promise<Expansion> {
+/** Which files of a walk or glob are earlier outputs of fr2en (see DiscoverOptions.outputs). */
+type OutputFilter = (realPath: string, fileName: string) => boolean;
+
+async function walkFolder(root: string, name: string, extensions: ReadonlySet<string>, excluded: ReadonlySet<string>, isOutput: OutputFilter): Promise<Expansion> {
   const files: Found[] = [];
   const problems: InputError[] = [];
   const realRoot = await realpath(root);
@@ -174,6 +183,9 @@ async function walkFolder(root: string, name: string, extensions: ReadonlySet<st
   // Every real folder walked: a second link to one would only produce duplicates.
   const walked = new Set<string>();
   const wanted = (fileName: string): boolean => extensions.has(path.extname(fileName).slice(1).toLowerCase());
+  const take = (found: Found): void => {
+    if (!isOutput(found.real, path.basename(found.relPath))) files.push(found);
+  };
 
   const walk = async (dir: string, realDir: string, rel: string): Promise<void> => {
     onStack.add(realDir);
@@ -203,13 +215,15 @@ async function walkFolder(root: string, name: string, extensions: ReadonlySet<st
             await walk(entryPath, link.real, entryRel);
           }
         } else if (link.isFile && wanted(entry.name)) {
-          files.push({ path: entryPath, real: link.real, relPath: entryRel, name: entryName });
+          take({ path: entryPath, real: link.real, relPath: entryRel, name: entryName });
         }
       } else if (entry.isDirectory()) {
         const realEntry = path.join(realDir, entry.name);
         if (!excluded.has(realEntry) && !walked.has(realEntry)) await walk(entryPath, realEntry, entryRel);
-      } else if (entry.isFile() && wanted(entry.name)) {
-        files.push({ path: entryPath, real: path.join(realDir, entry.name), relPath: entryRel, name: entryName });
+      } else if (entry.isFile()) {
+        if (wanted(entry.name)) take({ path: entryPath, real: path.join(realDir, entry.name), relPath: entryRel, name: entryName });
+      } else if (wanted(entry.name)) {
+        problems.push(new InputError('unreadable', entryName, `${specialKind(entry)}, not a regular file; skipped`));
       }
     }
     onStack.delete(realDir);
@@ -222,7 +236,14 @@ async function walkFolder(root: string, name: string, extensions: ReadonlySet<st
   return { files, problems };
 }
 
-async function expandGlob(pattern: string, cwd: string): Promise<Expansion> {
+function specialKind(entry: Dirent): string {
+  if (entry.isFIFO()) return 'a named pipe (FIFO)';
+  if (entry.isSocket()) return 'a socket';
+  if (entry.isCharacterDevice() || entry.isBlockDevice()) return 'a device';
+  return 'a special file';
+}
+
+async function expandGlob(pattern: string, cwd: string, isOutput: OutputFilter): Promise<Expansion> {
   const { base, rest } = splitGlob(pattern);
   const baseDir = path.resolve(cwd, base);
   const files: Found[] = [];
@@ -240,25 +261,31 @@ async function expandGlob(pattern: string, cwd: string): Promise<Expansion> {
     const name = base === '' ? match : `${base.replace(/\/$/, '')}/${match}`;
     const link = await followLink(matchPath, name, realBase);
     if (!link.ok) problems.push(link.problem);
-    else if (link.isFile) files.push({ path: matchPath, real: link.real, relPath: toPosix(match), name });
+    else if (link.isFile && !isOutput(link.real, path.basename(match))) files.push({ path: matchPath, real: link.real, relPath: toPosix(match), name });
   }
   if (files.length === 0) problems.push(new InputError('no-match', pattern, 'glob matched no file'));
   return { files, problems };
 }
 
-async function expandArgument(arg: string, options: Required<Pick<DiscoverOptions, 'cwd'>>, extensions: ReadonlySet<string>, excluded: ReadonlySet<string>): Promise<Expansion> {
+async function expandArgument(
+  arg: string,
+  options: Required<Pick<DiscoverOptions, 'cwd'>>,
+  extensions: ReadonlySet<string>,
+  excluded: ReadonlySet<string>,
+  isOutput: OutputFilter,
+): Promise<Expansion> {
   const absolute = path.resolve(options.cwd, arg);
   let info;
   try {
     info = await stat(absolute);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if ((code === 'ENOENT' || code === 'ENOTDIR') && isDynamicPattern(arg)) return expandGlob(arg, options.cwd);
+    if ((code === 'ENOENT' || code === 'ENOTDIR') && isDynamicPattern(arg)) return expandGlob(arg, options.cwd, isOutput);
     return { files: [], problems: [inputErrorFromFs(arg, error)] };
   }
   if (info.isDirectory()) {
     try {
-      return await walkFolder(absolute, arg, extensions, excluded);
+      return await walkFolder(absolute, arg, extensions, excluded, isOutput);
     } catch (error) {
       return { files: [], problems: [inputErrorFromFs(arg, error)] };
     }
@@ -286,6 +313,7 @@ export async function discoverInputs(args: readonly string[], options: DiscoverO
     }
   }
 
+  const isOutput = await outputFilter(options);
   const inputs: InputSource[] = [];
   const problems: InputError[] = [];
   const seenReal = new Set<string>();
@@ -300,7 +328,7 @@ export async function discoverInputs(args: readonly string[], options: DiscoverO
       byRelPath.set(STDIN_REL_PATH, STDIN_MARKER);
       continue;
     }
-    const expansion = await expandArgument(arg, options, extensions, excluded);
+    const expansion = await expandArgument(arg, options, extensions, excluded, isOutput);
     problems.push(...expansion.problems);
     for (const found of expansion.files) {
       if (seenReal.has(found.real)) continue;
@@ -324,4 +352,16 @@ export async function discoverInputs(args: readonly string[], options: DiscoverO
     }
   }
   return { inputs, problems, otherShards };
+}
+
+async function outputFilter(options: DiscoverOptions): Promise<OutputFilter> {
+  if (options.outputs === undefined) return () => false;
+  const { isOutputName } = options.outputs;
+  let outReal: string;
+  try {
+    outReal = await realpath(path.resolve(options.cwd, options.outputs.dir));
+  } catch {
+    return () => false; // not created yet: it holds no outputs
+  }
+  return (realPath, fileName) => isInside(outReal, realPath) && isOutputName(fileName);
 }

@@ -10,17 +10,15 @@ import { InputError, inputErrorFromFs } from './errors.js';
 
 /** Bytes read per system call when streaming. */
 const READ_BYTES = 64 * 1024;
-/** Default upper bound of a chunk, in UTF-16 code units: a few dozen paragraphs, ~64-128 KiB. */
+/**
+ * The size a chunk is cut at, in UTF-16 code units: a few dozen paragraphs, ~64-128 KiB. A
+ * paragraph longer than this is never cut: the chunk grows to hold it whole.
+ */
 export const DEFAULT_MAX_CHUNK_CHARS = 64 * 1024;
 const MIN_CHUNK_CHARS = 64;
 
-/**
- * Where a chunk ends. `paragraph`: after a blank line (the normal case); `end`: at the end of the
- * input. The others only happen when one paragraph is longer than `maxChars`: `line` cut after a
- * newline, `space` after a space, `hard` anywhere (never inside a surrogate pair). A chunk that
- * ends with `line`/`space`/`hard` is followed by the rest of the same paragraph.
- */
-export type ChunkCut = 'paragraph' | 'line' | 'space' | 'hard' | 'end';
+/** Where a chunk ends: after a blank line (`paragraph`), or at the end of the input (`end`). */
+export type ChunkCut = 'paragraph' | 'end';
 
 export interface TextChunk {
   /** Normalized text (`\n` only). Concatenating every chunk's text gives the whole document. */
@@ -34,14 +32,18 @@ export interface TextChunk {
 const BLANK_LINES = /\n(?:[^\S\n]*\n)+/g;
 
 /**
- * Cuts a growing text into chunks of at most `maxChars`, at paragraph boundaries when it can.
- * A chunk keeps its trailing blank lines, so no character is lost or moved. Pure; used by
- * `readParagraphChunks` and usable on strings.
+ * Cuts a growing text into chunks at paragraph boundaries (after the last blank line once more
+ * than `maxChars` are buffered), so that each chunk segments exactly as it would inside the whole
+ * document. A chunk keeps its trailing blank lines, so no character is lost or moved. A paragraph
+ * longer than `maxChars` is carried over until its blank line: memory is bounded by the longest
+ * paragraph, not by the input. Pure; used by `readParagraphChunks` and usable on strings.
  */
 export class ParagraphChunker {
   readonly maxChars: number;
   #buffer = '';
   #start = 0;
+  /** Where the search for a blank line resumes: text before it holds none that can end a chunk. */
+  #scanFrom = 0;
 
   constructor(maxChars: number = DEFAULT_MAX_CHUNK_CHARS) {
     if (!Number.isSafeInteger(maxChars) || maxChars < MIN_CHUNK_CHARS) {
@@ -55,7 +57,11 @@ export class ParagraphChunker {
     const chunks: TextChunk[] = [];
     // Strictly greater: with exactly maxChars buffered, the next text may still extend the
     // paragraph, and cutting early would not gain anything.
-    while (this.#buffer.length > this.maxChars) chunks.push(this.#cut());
+    while (this.#buffer.length > this.maxChars) {
+      const chunk = this.#cut();
+      if (chunk === undefined) break;
+      chunks.push(chunk);
+    }
     return chunks;
   }
 
@@ -64,34 +70,34 @@ export class ParagraphChunker {
     const chunk: TextChunk = { text: this.#buffer, start: this.#start, cut: 'end' };
     this.#start += this.#buffer.length;
     this.#buffer = '';
+    this.#scanFrom = 0;
     return [chunk];
   }
 
-  #cut(): TextChunk {
-    const window = this.#buffer.slice(0, this.maxChars);
+  /**
+   * Cuts after the last complete blank-line run that the next text cannot extend, within the
+   * first maxChars when there is one there, else as early as one appears.
+   */
+  #cut(): TextChunk | undefined {
     let at = 0;
-    let cut: ChunkCut = 'paragraph';
-    BLANK_LINES.lastIndex = 0;
-    for (let match = BLANK_LINES.exec(window); match !== null; match = BLANK_LINES.exec(window)) {
-      at = match.index + match[0].length;
+    BLANK_LINES.lastIndex = this.#scanFrom;
+    for (let match = BLANK_LINES.exec(this.#buffer); match !== null; match = BLANK_LINES.exec(this.#buffer)) {
+      const end = match.index + match[0].length;
+      // A run touching the end of the buffer may go on in the next text: not complete yet.
+      if (end >= this.#buffer.length) break;
+      if (at > 0 && end > this.maxChars) break;
+      at = end;
     }
     if (at === 0) {
-      cut = 'line';
-      at = window.lastIndexOf('\n') + 1;
+      // No cut yet: the paragraph goes on. Resume the search near the end (a blank-line run may
+      // start in the text already seen: back up past trailing spaces and newlines).
+      this.#scanFrom = this.#buffer.trimEnd().length;
+      return undefined;
     }
-    if (at === 0) {
-      cut = 'space';
-      at = Math.max(window.lastIndexOf(' '), window.lastIndexOf('\t')) + 1;
-    }
-    if (at === 0) {
-      cut = 'hard';
-      at = this.maxChars;
-      const last = window.charCodeAt(at - 1);
-      if (last >= 0xd800 && last <= 0xdbff) at--; // keep a surrogate pair together
-    }
-    const chunk: TextChunk = { text: this.#buffer.slice(0, at), start: this.#start, cut };
+    const chunk: TextChunk = { text: this.#buffer.slice(0, at), start: this.#start, cut: 'paragraph' };
     this.#buffer = this.#buffer.slice(at);
     this.#start += at;
+    this.#scanFrom = 0;
     return chunk;
   }
 }

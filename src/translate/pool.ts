@@ -1,42 +1,55 @@
 /**
- * A fixed pool of translation workers (piscina), each holding one loaded model, and the model's
- * tokenizer on this thread: texts are encoded here, decoded by a worker into token ids, and
- * turned back into text here. piscina replaces a worker that crashes or is terminated on
- * timeout; this wrapper turns every way a task can fail into a typed PoolError the scheduler can
- * act on.
+ * The local backend: a fixed pool of worker processes (workerpool), each holding one loaded model,
+ * and the model's tokenizer in this process: texts are encoded here, decoded by a worker into
+ * token ids, and turned back into text here.
+ *
+ * Failure handling: a worker that crashes fails only its batch and workerpool starts another. A
+ * batch that runs past `taskTimeoutMs` (counted from the moment its worker starts it, not from
+ * when it was queued) is cancelled: workerpool kills that worker process, which is always safe,
+ * and starts another. Every way a batch can fail becomes a typed PoolError the scheduler acts on.
  */
-import { Piscina } from 'piscina';
+import { fileURLToPath } from 'node:url';
+import workerpool from 'workerpool';
 import { PoolError, errorMessage } from '../errors.js';
 import { workerFile } from '../util/worker-file.js';
-import { loadModelTokenizer, type ModelTokenizer } from './model-tokenizer.js';
-import type { DecodeSettings, TokenRows, TranslateReply, WorkerInit, WorkerRequest } from './protocol.js';
-import type { TokenCounter } from './token-counter.js';
-import { WORKER_OLD_SPACE_MIB, withWorkerOldSpace } from './worker-heap.js';
+import type { BatchRequest, BatchResult, TranslationBackend } from './backend.js';
+import type { ModelTokenizer } from './model-tokenizer.js';
+import { BATCH_STARTED, WORKER_METHODS, type TranslateReply, type WorkerInit } from './protocol.js';
 
 export interface PoolOptions extends WorkerInit {
   workers: number;
-  /** A batch running longer than this is abandoned and its worker replaced. */
+  /** A batch running longer than this (from its start in a worker) is cancelled and its worker replaced. */
   taskTimeoutMs: number;
+  /** The model's tokenizer, loaded once by the caller and shared with it. */
+  tokenizer: ModelTokenizer;
   /** Initial old-generation size of each worker's heap, MiB (0: V8's default). @default WORKER_OLD_SPACE_MIB */
   workerOldSpaceMiB?: number;
 }
 
-export interface BatchResult {
-  translations: string[];
-  generatedTokens: number;
-}
+/**
+ * The old-generation size a worker's V8 heap starts with (MiB).
+ *
+ * Why: every decoder step hands the worker about 20 MB of new buffers from ONNX Runtime (logits
+ * and the self-attention cache, at 16 rows). V8 counts that memory against the old generation's
+ * limit, which it sizes from the live heap (about 30 MB in a worker), so with V8's default a
+ * worker ran a full mark-compact every step or two and spent a fifth of its time in GC. Starting
+ * at 64 MiB lets a collection free several steps' buffers at once: +20% throughput for about
+ * +40 MiB of peak RSS (bench/README.md has the measurements). Each worker is its own process, so
+ * the flag goes on its command line and nothing process-wide changes.
+ */
+export const WORKER_OLD_SPACE_MIB = 64;
 
-/** One batch to translate: texts in, translations out, in the same order. */
-export interface BatchRequest {
-  texts: string[];
-  decode: DecodeSettings;
-}
+/** What a worker process wrote to stderr last, kept for the message when it dies. */
+const STDERR_TAIL_CHARS = 400;
 
-export class TranslationPool {
-  readonly #piscina: Piscina;
+type WorkerEvent = string | { stderr?: string; stdout?: string };
+
+export class TranslationPool implements TranslationBackend {
+  readonly capacity: number;
+  readonly #pool: workerpool.Pool;
   readonly #timeoutMs: number;
-  /** Set by start(), before the pool is handed out. */
-  #tokenizer!: ModelTokenizer;
+  readonly #tokenizer: ModelTokenizer;
+  #stderrTail = '';
   #closed = false;
 
   private constructor(options: PoolOptions) {
@@ -47,64 +60,53 @@ export class TranslationPool {
       threads: options.threads,
       ...(options.faults ? { faults: options.faults } : {}),
     };
+    const oldSpace = options.workerOldSpaceMiB ?? WORKER_OLD_SPACE_MIB;
+    this.capacity = options.workers;
     this.#timeoutMs = options.taskTimeoutMs;
-    this.#piscina = new Piscina({
-      filename,
-      execArgv,
-      workerData: init,
-      minThreads: options.workers,
-      maxThreads: options.workers,
-      // Loading a model takes seconds: keep workers alive between batches.
-      idleTimeout: Number.POSITIVE_INFINITY,
-      // Abortable tasks never share a worker anyway; one batch per worker keeps memory predictable.
-      concurrentTasksPerWorker: 1,
-      closeTimeout: options.taskTimeoutMs,
+    this.#tokenizer = options.tokenizer;
+    this.#pool = workerpool.pool(fileURLToPath(filename), {
+      workerType: 'process',
+      minWorkers: options.workers,
+      maxWorkers: options.workers,
+      // Worker stderr (ONNX Runtime's own messages) is captured for error messages, not printed.
+      emitStdStreams: true,
+      forkArgs: [JSON.stringify(init)],
+      forkOpts: {
+        execArgv: [...execArgv, ...(oldSpace > 0 ? [`--initial-old-space-size=${oldSpace}`] : [])],
+        // Token ids cross as BigInt64Array: structured clone, not JSON.
+        serialization: 'advanced',
+      },
+      // A killed worker has nothing to clean up.
+      workerTerminateTimeout: 1000,
     });
   }
 
   /** Starts the workers and waits until each has loaded its model (or failed to). */
   static async start(options: PoolOptions): Promise<TranslationPool> {
-    // A worker that piscina starts later (replacing a crashed one) gets V8's default heap: slower, not wrong.
-    return withWorkerOldSpace(options.workerOldSpaceMiB ?? WORKER_OLD_SPACE_MIB, async () => {
-      const pool = new TranslationPool(options);
-      try {
-        const [tokenizer] = await Promise.all([
-          loadModelTokenizer(options.modelPath),
-          ...Array.from({ length: options.workers }, () => pool.#run({ kind: 'ping' })),
-        ]);
-        pool.#tokenizer = tokenizer;
-      } catch (error) {
-        await pool.destroy();
-        throw error;
+    const pool = new TranslationPool(options);
+    try {
+      await Promise.all(Array.from({ length: options.workers }, () => pool.#run(WORKER_METHODS.ping, [], false)));
+    } catch (error) {
+      await pool.destroy();
+      // A worker that dies while loading (ONNX Runtime aborting on a damaged file) is a load failure.
+      if (error instanceof PoolError && error.reason === 'crashed') {
+        throw new PoolError('load', `the model could not be loaded: ${error.message}`, { cause: error });
       }
-      return pool;
-    });
-  }
-
-  /** Counts model tokens with the pool's tokenizer (for the token budget). */
-  get counter(): TokenCounter {
-    return this.#tokenizer.counter;
-  }
-
-  get workers(): number {
-    return this.#piscina.threads.length;
-  }
-
-  /** The live worker threads (tests use this to kill one mid-batch). */
-  get threads(): readonly import('node:worker_threads').Worker[] {
-    return this.#piscina.threads;
+      throw error;
+    }
+    return pool;
   }
 
   async translate({ texts, decode }: BatchRequest): Promise<BatchResult> {
     const batch = this.#tokenize(() => this.#tokenizer.encode(texts));
-    const tokens = await this.#run({ kind: 'translate', batch, decode });
+    const rows = await this.#run(WORKER_METHODS.translate, [{ batch, decode }], true);
+    const decoded = this.#tokenize(() => this.#tokenizer.decode(rows.map((row) => row.tokens)));
     return {
-      translations: this.#tokenize(() => this.#tokenizer.decode(tokens)).map((text) => text.trim()),
-      generatedTokens: tokens.reduce((sum, ids) => sum + ids.length, 0),
+      translations: rows.map((row, i) => ({ text: decoded[i].trim(), tokens: row.tokens.length, logprob: row.logprob, truncated: row.truncated })),
     };
   }
 
-  /** A tokenizer failure is a failed batch (retried, then flagged), as it was in a worker. */
+  /** A tokenizer failure is a failed batch (retried, then flagged), as a worker's would be. */
   #tokenize<T>(work: () => T): T {
     try {
       return work();
@@ -113,38 +115,59 @@ export class TranslationPool {
     }
   }
 
-  async #run(request: WorkerRequest): Promise<TokenRows> {
+  async #run(method: string, params: unknown[], timed: boolean) {
     if (this.#closed) throw new PoolError('closed', 'the translation pool is closed');
+    let timer: NodeJS.Timeout | undefined;
+    let timedOut = false;
+    const task = this.#pool.exec(method, params, {
+      on: (event: WorkerEvent) => {
+        if (typeof event === 'object' && event.stderr) this.#stderrTail = (this.#stderrTail + event.stderr).slice(-STDERR_TAIL_CHARS);
+        if (event === BATCH_STARTED && timed) {
+          timer = setTimeout(() => {
+            timedOut = true;
+            task.cancel();
+          }, this.#timeoutMs);
+        }
+      },
+    });
     let reply: TranslateReply;
     try {
-      // Loading a model (the ping's wait) may take far longer than a batch: only batches time out.
-      const signal = request.kind === 'translate' ? AbortSignal.timeout(this.#timeoutMs) : undefined;
-      reply = (await this.#piscina.run(request, { signal })) as TranslateReply;
+      reply = (await task) as TranslateReply;
     } catch (error) {
       if (this.#closed) throw new PoolError('closed', 'the translation pool is closed', { cause: error });
-      const timedOut = error instanceof Error && (error.name === 'AbortError' || /abort/i.test(error.message));
-      throw timedOut
-        ? new PoolError('timeout', `a translation batch ran past ${this.#timeoutMs} ms; its worker was replaced`, { cause: error })
-        : new PoolError('crashed', `a translation worker stopped: ${errorMessage(error)}`, { cause: error });
+      if (timedOut) throw new PoolError('timeout', `a translation batch ran past ${this.#timeoutMs} ms; its worker was replaced`, { cause: error });
+      throw new PoolError('crashed', `a translation worker stopped (${this.#describeExit(error)})`, { cause: error });
+    } finally {
+      clearTimeout(timer);
     }
     if (!reply.ok) {
       throw new PoolError(reply.error.kind, reply.error.kind === 'load'
         ? `the model could not be loaded: ${reply.error.message}`
         : `translation failed: ${reply.error.message}`);
     }
-    return reply.tokens;
+    return reply.rows;
+  }
+
+  /** workerpool reports a dead worker in a multi-line message; keep its exit code or signal and stderr. */
+  #describeExit(error: unknown): string {
+    const text = errorMessage(error);
+    const signal = /signalCode: `(\w+)`/.exec(text)?.[1];
+    const code = /exitCode: `(\d+)`/.exec(text)?.[1];
+    const how = signal && signal !== 'null' ? `signal ${signal}` : code ? `exit code ${code}` : text.split('\n')[0];
+    const said = this.#stderrTail.trim().split('\n').filter(Boolean).at(-1);
+    return said ? `${how}: ${said}` : how;
   }
 
   /** Lets running batches finish, then stops the workers. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#piscina.close();
+    await this.#pool.terminate(false);
   }
 
   /** Stops the workers now; running batches are rejected. */
   async destroy(): Promise<void> {
     this.#closed = true;
-    await this.#piscina.destroy();
+    await this.#pool.terminate(true);
   }
 }

@@ -9,7 +9,7 @@ import type { EncoderInput } from './decode/marian-decoder.js';
 
 export type { ModelDtype };
 
-/** Everything a worker needs to load its model, sent once as piscina's workerData. */
+/** Everything a worker process needs to load its model, sent once on its command line. */
 export interface WorkerInit {
   /** Absolute path of the model folder (config.json, tokenizer.json, onnx/). */
   modelPath: string;
@@ -21,12 +21,14 @@ export interface WorkerInit {
 }
 
 /**
- * Failures a test can inject. `crashOnce`: a one-int SharedArrayBuffer shared by every worker of
- * the pool (replacements included); the first worker to take a batch while it holds 0 sets it to
- * 1 and dies of an uncaught error before answering, as a crashing worker would.
+ * Failures a test can inject, shared by every worker of a pool (replacements included) through
+ * files: the first worker to create the file (exclusively) takes the fault.
+ * - `crashOnceFile`: dies of SIGKILL with a batch in hand, as a crashing worker would.
+ * - `hangOnceFile`: never answers its batch, as a worker stuck in a model call would.
  */
 export interface WorkerFaults {
-  crashOnce?: SharedArrayBuffer;
+  crashOnceFile?: string;
+  hangOnceFile?: string;
 }
 
 /** Decoding settings shared by every batch of a run. */
@@ -44,21 +46,27 @@ export interface DecodeSettings {
 }
 
 export interface TranslateRequest {
-  kind: 'translate';
-  /** The sentences, tokenized and padded on the main thread (see model-tokenizer.ts). */
+  /** The sentences, tokenized and padded on the main process (see model-tokenizer.ts). */
   batch: EncoderInput;
   decode: DecodeSettings;
 }
 
-export interface PingRequest {
-  kind: 'ping';
+/** What the decoder made of one sentence. */
+export interface DecodedRow {
+  /** Target token ids, no decoder start token. */
+  tokens: number[];
+  /** Sum of the log-probabilities of `tokens` under the model, before any logits processor. */
+  logprob: number;
+  /** Reached the sentence's token limit without the model choosing end-of-sentence. */
+  truncated: boolean;
 }
 
-export type WorkerRequest = TranslateRequest | PingRequest;
-
-/** Per sentence, the target token ids (no decoder start token). */
-export type TokenRows = readonly (readonly number[])[];
-
 export type TranslateReply =
-  | { ok: true; tokens: TokenRows }
+  | { ok: true; rows: DecodedRow[] }
   | { ok: false; error: { kind: 'load' | 'translate'; message: string } };
+
+/** The worker's methods, as the pool calls them by name. */
+export const WORKER_METHODS = { translate: 'translate', ping: 'ping' } as const;
+
+/** Sent by a worker (a workerpool event) when it starts a batch: the batch's timeout starts then. */
+export const BATCH_STARTED = 'batch-started';

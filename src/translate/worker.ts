@@ -1,21 +1,33 @@
 /**
- * A translation worker thread: loads one model's encoder/decoder sessions once, then decodes
- * batches of token ids into token ids. The tokenizer stays on the main thread (see
- * model-tokenizer.ts). Each thread has its own copy of transformers.js' `env`.
+ * A translation worker process: loads one model's encoder/decoder sessions once, then decodes
+ * batches of token ids into token ids. The tokenizer stays in the main process (see
+ * model-tokenizer.ts). Started by the pool (pool.ts) through workerpool, with its WorkerInit as
+ * the last command-line argument.
+ *
+ * Why a process and not a thread: a batch stuck past its timeout must be stopped, and ending a
+ * thread while ONNX Runtime is inside a call aborts the whole process (onnxruntime-node's
+ * completion callback finds its thread gone). A child process can be killed at any time, and a
+ * model that crashes ONNX Runtime takes only its own worker down.
  */
+import { openSync, closeSync } from 'node:fs';
 import { AutoModelForSeq2SeqLM } from '@huggingface/transformers';
-import { workerData } from 'piscina';
+import workerpool from 'workerpool';
+import { errorMessage } from '../errors.js';
 import { decodeTokens, type SearchConfig } from './decode/index.js';
 import { searchConfig } from './decode-settings.js';
-import type { TranslateReply, WorkerInit, WorkerRequest } from './protocol.js';
+import { BATCH_STARTED, type DecodeSettings, type TranslateReply, type TranslateRequest, type WorkerInit } from './protocol.js';
 import { configureTransformers } from './transformers-env.js';
-import { errorMessage } from '../errors.js';
 
-const init = workerData as WorkerInit;
+const init = JSON.parse(process.argv.at(-1) ?? '{}') as WorkerInit;
+
+// Ctrl-C reaches every process of the terminal's group; the main process decides what stops
+// (running batches finish), so a worker ignores it. Workers end when the pool kills them or the
+// main process goes away (workerpool exits on IPC disconnect).
+process.on('SIGINT', () => undefined);
 
 async function load() {
   configureTransformers();
-  // Spinning off: between two decoder steps this thread runs JavaScript (argmax, cache
+  // Spinning off: between two decoder steps this process runs JavaScript (argmax, cache
   // bookkeeping); intra-op threads spinning meanwhile would take the cores it needs (+24% measured
   // with 2 intra-op threads; moot with the default 1).
   const session_options = {
@@ -26,35 +38,51 @@ async function load() {
   return AutoModelForSeq2SeqLM.from_pretrained(init.modelPath, { dtype: init.dtype, session_options, local_files_only: true });
 }
 
-// Started at import so the model loads while the pool spins up; a failure is kept and reported
-// with every request instead of crashing the thread, which would make the pool respawn it forever.
-const loading = load().then(
+// A load failure is kept and reported with every request instead of ending the process, which
+// would make the pool start another one to fail the same way.
+const loaded = await load().then(
   (model) => ({ ok: true as const, model }),
   (error: unknown) => ({ ok: false as const, message: errorMessage(error) }),
 );
 
 const searchConfigs = new Map<string, SearchConfig>();
 
-export default async function handle(request: WorkerRequest): Promise<TranslateReply> {
-  const loaded = await loading;
-  if (!loaded.ok) return { ok: false, error: { kind: 'load', message: loaded.message } };
-  if (request.kind === 'ping') return { ok: true, tokens: [] };
-  if (init.faults?.crashOnce && Atomics.compareExchange(new Int32Array(init.faults.crashOnce), 0, 0, 1) === 0) {
-    // An uncaught error kills this thread with the batch in hand. (It is thrown before any ONNX
-    // Runtime call: onnxruntime-node aborts the whole process if a thread dies mid-run.)
-    setImmediate(() => {
-      throw new Error('injected worker crash');
-    });
-    return new Promise<never>(() => undefined);
-  }
+/** A run sends the same settings with every batch: resolve them against the model once. */
+function configFor(decode: DecodeSettings, model: Parameters<typeof searchConfig>[0]): SearchConfig {
+  const key = JSON.stringify(decode);
+  let config = searchConfigs.get(key);
+  if (config === undefined) searchConfigs.set(key, (config = searchConfig(model, decode)));
+  return config;
+}
+
+/** Whether this worker takes the injected fault behind `file` (the first to create it does). */
+function takesFault(file: string | undefined): boolean {
+  if (file === undefined) return false;
   try {
-    // A run sends the same settings with every batch: resolve them against the model once.
-    const key = JSON.stringify(request.decode);
-    let config = searchConfigs.get(key);
-    if (config === undefined) searchConfigs.set(key, (config = searchConfig(loaded.model, request.decode)));
-    const results = await decodeTokens(loaded.model, request.batch, config);
-    return { ok: true, tokens: results.map((result) => result.tokens) };
+    closeSync(openSync(file, 'wx'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function translate(request: TranslateRequest): Promise<TranslateReply> {
+  if (!loaded.ok) return { ok: false, error: { kind: 'load', message: loaded.message } };
+  workerpool.workerEmit(BATCH_STARTED);
+  if (takesFault(init.faults?.crashOnceFile)) process.kill(process.pid, 'SIGKILL');
+  if (takesFault(init.faults?.hangOnceFile)) return new Promise<never>(() => undefined);
+  try {
+    const results = await decodeTokens(loaded.model, request.batch, configFor(request.decode, loaded.model));
+    return { ok: true, rows: results.map((r) => ({ tokens: [...r.tokens], logprob: r.modelLogprob, truncated: r.truncated })) };
   } catch (error) {
     return { ok: false, error: { kind: 'translate', message: errorMessage(error) } };
   }
 }
+
+function ping(): TranslateReply {
+  return loaded.ok ? { ok: true, rows: [] } : { ok: false, error: { kind: 'load', message: loaded.message } };
+}
+
+// Registering only now makes workerpool send "ready" once the model is loaded, so no batch is
+// handed to a worker that is still loading.
+workerpool.worker({ translate, ping });

@@ -45,6 +45,11 @@ import { argmax, logSumExp, offerRow, TopK } from './top-k.js';
  */
 export interface StepDecoder {
   readonly vocabSize: number;
+  /**
+   * `step` returns log-probabilities (a log-softmax ran in the model graph) rather than raw
+   * logits: then every row's log-sum-exp is 0 and the search skips computing it.
+   */
+  readonly logProbs?: boolean;
   /** Feeds `tokens[r]` as the next input of row r; resolves to logits `[rows * vocabSize]`. */
   step(tokens: Int32Array): Promise<Float32Array>;
   /**
@@ -61,6 +66,14 @@ export interface Hypothesis {
   readonly score: number;
   /** Sum of the (processed) log-probabilities of `tokens`. */
   readonly sumLogprobs: number;
+  /**
+   * Sum of the model's own log-probabilities of `tokens` (log-softmax of the raw logits, before
+   * any logits processor): what a teacher-forced pass over `tokens` would give. Its mean per
+   * token is fr2en's confidence.
+   */
+  readonly modelLogprob: number;
+  /** The hypothesis reached its maximum length without the model choosing end-of-sentence. */
+  readonly truncated: boolean;
 }
 
 export interface SentenceResult extends Hypothesis {
@@ -73,6 +86,8 @@ interface Beam {
   readonly sequence: number[];
   /** Sum of log-probs; -Infinity for a dead filler row. */
   readonly sumLogprobs: number;
+  /** Sum of the model's own log-probs of the generated tokens (see Hypothesis.modelLogprob). */
+  readonly modelLogprob: number;
 }
 
 interface SentenceState {
@@ -134,6 +149,11 @@ export async function beamSearch(
   const processing = processors.active;
   const heap = new TopK(keep);
   const results: SentenceResult[] = new Array(sourceLengths.length);
+  // Per beam row of the sentence being scored: its raw log-sum-exp, and what the processors
+  // changed (to recover the model's own log-prob of a chosen token).
+  const rawZero = new Float64Array(numBeams);
+  const changed: ReadonlyMap<number, number>[] = new Array(numBeams).fill(new Map());
+  const forced: boolean[] = new Array(numBeams).fill(false);
 
   let active = startSentences(decoder, sourceLengths, config, (s) => (results[s.index] = finalize(s)));
 
@@ -158,13 +178,16 @@ export async function beamSearch(
         const beam = s.beams[b];
         if (beam.sumLogprobs === -Infinity) continue;
         const from = (rowBase + b) * vocab;
-        let zero = logSumExp(logits, from, vocab);
+        let zero = decoder.logProbs ? 0 : logSumExp(logits, from, vocab);
+        rawZero[b] = zero;
         if (processing) {
           processors.apply(logits, from, vocab, zero, {
             sequence: beam.sequence,
             generated,
             maxNewTokens: s.maxNewTokens,
           });
+          changed[b] = processors.changedEntries();
+          forced[b] = processors.forcedEos;
           // LogitNormalization: log_softmax again over the processed log-probs.
           if (config.renormalizeLogits) zero = processors.renormalizer(logits, from, vocab, zero);
         }
@@ -181,6 +204,8 @@ export async function beamSearch(
         const b = Math.floor(index / vocab);
         const token = index - b * vocab;
         const parent = s.beams[b];
+        const from = (rowBase + b) * vocab;
+        const modelLogprob = parent.modelLogprob + (changed[b].get(token) ?? logits[from + token]) - rawZero[b];
         if (eos.has(token) || atMax) {
           if (rank < numBeams) {
             const tokens = [...parent.sequence.slice(1), token];
@@ -188,10 +213,12 @@ export async function beamSearch(
               tokens,
               sumLogprobs: score,
               score: lengthNormalized(score, generated + 1, lengthPenalty),
+              modelLogprob,
+              truncated: atMax && (!eos.has(token) || forced[b]),
             });
           }
         } else if (running.length < numBeams) {
-          running.push({ beam: { sequence: [...parent.sequence, token], sumLogprobs: score }, row: rowBase + b });
+          running.push({ beam: { sequence: [...parent.sequence, token], sumLogprobs: score, modelLogprob }, row: rowBase + b });
         }
       }
 
@@ -214,7 +241,7 @@ export async function beamSearch(
         // row-to-sentence layout (and the encoder side of the cache) stays put between steps.
         const beams: Beam[] = [];
         for (let i = 0; i < numBeams; i++) {
-          const r = running[i] ?? { beam: { sequence: running[0].beam.sequence, sumLogprobs: -Infinity }, row: running[0].row };
+          const r = running[i] ?? { beam: { ...running[0].beam, sumLogprobs: -Infinity }, row: running[0].row };
           beams.push(r.beam);
           sourceRows.push(r.row);
         }
@@ -245,7 +272,7 @@ function startSentences(
     .map((len, index): SentenceState => ({
       index,
       maxNewTokens: maxNewTokensOf(config, len),
-      beams: [{ sequence: [config.decoderStartTokenId], sumLogprobs: 0 }],
+      beams: [{ sequence: [config.decoderStartTokenId], sumLogprobs: 0, modelLogprob: 0 }],
       finished: [],
     }))
     .filter((s, row) => {
@@ -267,9 +294,9 @@ function insertFinished(finished: Hypothesis[], limit: number, hyp: Hypothesis):
 }
 
 function finalize(s: SentenceState): SentenceResult {
-  const best = s.finished[0] ?? { tokens: [], score: -Infinity, sumLogprobs: -Infinity };
+  const best = s.finished[0] ?? { tokens: [], score: -Infinity, sumLogprobs: -Infinity, modelLogprob: -Infinity, truncated: true };
   if (s.maxNewTokens === 0 && s.finished.length === 0) {
-    const empty = { tokens: [], score: 0, sumLogprobs: 0 };
+    const empty = { tokens: [], score: 0, sumLogprobs: 0, modelLogprob: 0, truncated: true };
     return { ...empty, hypotheses: [empty] };
   }
   return { ...best, hypotheses: [...s.finished] };
@@ -290,17 +317,19 @@ export async function greedySearch(
   const eos = new Set(config.eosTokenIds);
   const processors = new LogitsProcessors(config);
   const results: SentenceResult[] = new Array(sourceLengths.length);
-  const finish = (s: SentenceState) => {
+  const finish = (s: SentenceState, truncated: boolean) => {
     const beam = s.beams[0];
     const tokens = beam.sequence.slice(1);
     const hyp = {
       tokens,
       sumLogprobs: beam.sumLogprobs,
       score: lengthNormalized(beam.sumLogprobs, tokens.length, config.lengthPenalty),
+      modelLogprob: beam.modelLogprob,
+      truncated,
     };
     results[s.index] = { ...hyp, hypotheses: [hyp] };
   };
-  let active = startSentences(decoder, sourceLengths, config, finish);
+  let active = startSentences(decoder, sourceLengths, config, (s) => finish(s, true));
 
   let generated = 0;
   while (active.length > 0) {
@@ -311,13 +340,17 @@ export async function greedySearch(
     active.forEach((s, row) => {
       const beam = s.beams[0];
       const from = row * vocab;
+      // The model's log-sum-exp, before the processors change the row (0 for log-probs).
+      const rawZero = decoder.logProbs ? 0 : logSumExp(logits, from, vocab);
       if (processors.active) {
         processors.apply(logits, from, vocab, 0, { sequence: beam.sequence, generated, maxNewTokens: s.maxNewTokens });
       }
       const token = argmax(logits, from, vocab);
       const logprob = config.outputScores ? logits[from + token] - logSumExp(logits, from, vocab) : Number.NaN;
-      s.beams = [{ sequence: [...beam.sequence, token], sumLogprobs: beam.sumLogprobs + logprob }];
-      if (eos.has(token) || generated + 1 >= s.maxNewTokens) finish(s);
+      const modelLogprob = beam.modelLogprob + processors.original(logits, from, token) - rawZero;
+      s.beams = [{ sequence: [...beam.sequence, token], sumLogprobs: beam.sumLogprobs + logprob, modelLogprob }];
+      const atMax = generated + 1 >= s.maxNewTokens;
+      if (eos.has(token) || atMax) finish(s, atMax && (!eos.has(token) || processors.forcedEos));
       else {
         nextActive.push(s);
         sourceRows.push(row);

@@ -60,10 +60,29 @@ export class LogitsProcessors {
     if (ctx.generated < c.minNewTokens || (c.forceLength && ctx.generated < ctx.maxNewTokens - 1)) for (const eos of c.eosTokenIds) this.#set(row, from, eos, -Infinity);
     // forced_eos_token_id: the last allowed token must be EOS (all else banned, EOS log-prob 0).
     if (c.forcedEosTokenId !== null && ctx.generated === ctx.maxNewTokens - 1) {
+      this.#set(row, from, c.forcedEosTokenId, zero); // remembers the model's own value
       row.fill(-Infinity, from, from + vocab);
       row[from + c.forcedEosTokenId] = zero;
       this.#rewritten = true;
     }
+  }
+
+  /** Whether the last `apply` forced the end-of-sentence token (the sentence hit its limit). */
+  get forcedEos(): boolean {
+    return this.#rewritten;
+  }
+
+  /**
+   * The value `row[from + token]` had before the last `apply`: the model's own score of a token
+   * the processors may have changed (a forced EOS, a penalised repeat).
+   */
+  original(row: Float32Array, from: number, token: number): number {
+    return this.#changed.get(token) ?? row[from + token];
+  }
+
+  /** The entries the last `apply` changed (token -> value before), kept past the next `apply`. */
+  changedEntries(): ReadonlyMap<number, number> {
+    return new Map(this.#changed);
   }
 
   /**
