@@ -35,14 +35,25 @@ async function collect(source: string | AsyncIterable<Uint8Array>, options: Chun
   return chunks;
 }
 
+/** A blank-line run (see stream.ts): where chunks may end. */
+const BLANK_RUN = /\n(?:[^\S\n]*\n)+/g;
+
+/**
+ * Chunks are contiguous and non-empty; each but the last ends after a blank line; one is longer
+ * than maxChars only to hold a paragraph whole (its only blank line is then at its end).
+ */
 function checkContiguous(chunks: TextChunk[], maxChars: number): string {
   let offset = 0;
-  for (const chunk of chunks) {
+  chunks.forEach((chunk, i) => {
     expect(chunk.start).toBe(offset);
-    expect(chunk.text.length).toBeLessThanOrEqual(maxChars);
     expect(chunk.text.length).toBeGreaterThan(0);
+    if (i < chunks.length - 1) expect(chunk.cut).toBe('paragraph');
+    if (chunk.text.length > maxChars) {
+      const runs = [...chunk.text.matchAll(BLANK_RUN)];
+      expect(runs.length === 0 || (runs.length === 1 && runs[0].index + runs[0][0].length === chunk.text.length)).toBe(true);
+    }
     offset += chunk.text.length;
-  }
+  });
   return chunks.map((chunk) => chunk.text).join('');
 }
 
@@ -71,20 +82,29 @@ describe('ParagraphChunker', () => {
     expect(chunks[0]).toEqual({ text: `${'a'.repeat(60)}\n  \t\n`, start: 0, cut: 'paragraph' });
   });
 
-  it('falls back to a newline, then a space, then a hard cut that keeps surrogate pairs', () => {
-    const lines = `${'x'.repeat(70)}\n${'y'.repeat(70)}`;
-    let chunker = new ParagraphChunker(100);
-    expect([...chunker.push(lines), ...chunker.end()].map((c) => c.cut)).toEqual(['line', 'end']);
+  it('carries a paragraph longer than maxChars over whole, fed in small pieces', () => {
+    const long = `${'mot '.repeat(300)}fin.\nsuite du même paragraphe ${'x'.repeat(200)}`;
+    const text = `Court.\n\n${long}\n\nAprès.\n`;
+    const chunker = new ParagraphChunker(64);
+    const chunks: TextChunk[] = [];
+    for (let i = 0; i < text.length; i += 5) chunks.push(...chunker.push(text.slice(i, i + 5)));
+    chunks.push(...chunker.end());
+    expect(checkContiguous(chunks, 64)).toBe(text);
+    expect(chunks.map((c) => c.text)).toEqual(['Court.\n\n', `${long}\n\n`, 'Après.\n']);
+  });
 
-    chunker = new ParagraphChunker(100);
-    expect([...chunker.push(`${'x'.repeat(70)} ${'y'.repeat(70)}`), ...chunker.end()].map((c) => c.cut)).toEqual(['space', 'end']);
-
-    chunker = new ParagraphChunker(64);
-    const emoji = '😀'.repeat(100); // 200 code units, no break opportunity
-    const chunks = [...chunker.push(emoji), ...chunker.end()];
-    expect(chunks[0].cut).toBe('hard');
-    expect(checkContiguous(chunks, 64)).toBe(emoji);
-    for (const chunk of chunks) expect(chunk.text).toMatch(/^(?:😀)+$/u);
+  it('holds 1 MB without a blank line as one chunk', () => {
+    const chunker = new ParagraphChunker(1024);
+    const line = `${'Une ligne de texte sans fin de paragraphe, '.repeat(2)}\n`;
+    let chunks: TextChunk[] = [];
+    let size = 0;
+    while (size < 1_000_000) {
+      chunks = chunks.concat(chunker.push(line));
+      size += line.length;
+    }
+    chunks = chunks.concat(chunker.end());
+    expect(chunks).toHaveLength(1);
+    expect(chunks[0].text.length).toBe(size);
   });
 
   it('rejects a tiny or invalid maxChars', () => {
