@@ -58,7 +58,15 @@ export interface TranslatorOptions {
   qa?: readonly QaCheck[] | false;
   /** Flag pairs whose confidence (mean log-probability per token) is below this. @default off */
   minConfidence?: number;
+  /**
+   * Translate on remote workers (`fr2en worker`) through a Redis queue at this URL
+   * (`redis://host:6379`) instead of local worker processes. @default local workers
+   */
+  redis?: string;
 }
+
+/** Where model work runs: this machine's worker processes, or workers behind a Redis queue. */
+export type BackendConfig = { readonly kind: 'local' } | { readonly kind: 'redis'; readonly url: string };
 
 export interface TranslatorConfig {
   readonly model: string;
@@ -75,6 +83,7 @@ export interface TranslatorConfig {
   /** Checks to run on each pair (empty: none). */
   readonly qa: readonly QaCheck[];
   readonly minConfidence: number | undefined;
+  readonly backend: BackendConfig;
 }
 
 export const DEFAULTS = {
@@ -149,7 +158,16 @@ export function resolveTranslatorOptions(options: TranslatorOptions = {}): Trans
     decode,
     qa,
     minConfidence: o.minConfidence,
+    backend: o.redis === undefined ? Object.freeze({ kind: 'local' as const }) : Object.freeze({ kind: 'redis' as const, url: checkRedisUrl(o.redis) }),
   });
+}
+
+function checkRedisUrl(value: unknown): string {
+  const url = typeof value === 'string' ? URL.parse(value) : null;
+  if (url === null || !['redis:', 'rediss:'].includes(url.protocol)) {
+    throw new UsageError(`Expected \`redis\` to be a URL such as redis://localhost:6379, got ${JSON.stringify(value)}`);
+  }
+  return value as string;
 }
 
 function resolveChecks(qa: TranslatorOptions['qa'], minConfidence: number | undefined): readonly QaCheck[] {
@@ -266,7 +284,7 @@ export function resolveRunConfig(options: RunOptions): RunConfig {
 function resolveFormats(values: readonly string[]): readonly OutputFormat[] {
   const names = values.flatMap((v) => v.split(',')).map((v) => v.trim());
   if (names.length === 0 || names.some((name) => name === '')) {
-    throw new UsageError(`Expected \`--format\` to name formats (${OUTPUT_FORMATS.join(', ')}), got ${JSON.stringify(values.join(','))}`);
+    throw new UsageError(`Expected \`formats\` to name formats (${OUTPUT_FORMATS.join(', ')}), got ${JSON.stringify(values.join(','))}`);
   }
   const unknown = names.filter((name) => !isOutputFormat(name));
   if (unknown.length > 0) throw new UsageError(`Unknown \`formats\` ${unknown.join(', ')}: expected ${OUTPUT_FORMATS.join(', ')}`);

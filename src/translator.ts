@@ -35,9 +35,11 @@ export interface TranslateCallOptions {
 export interface TranslatorInternals {
   /** Failures injected into the pool's workers (tests). */
   faults?: WorkerFaults;
-  /** Use this backend instead of starting a local pool (the Translator closes it). */
-  backend?: (config: TranslatorConfig, modelPath: string, tokenizer: ModelTokenizer) => Promise<TranslationBackend>;
+  /** Use this backend instead of the configured one (the Translator closes it). */
+  backend?: BackendFactory;
 }
+
+type BackendFactory = (config: TranslatorConfig, modelPath: string, tokenizer: ModelTokenizer) => Promise<TranslationBackend>;
 
 export class Translator {
   readonly config: TranslatorConfig;
@@ -61,17 +63,8 @@ export class Translator {
     // ONNX Runtime aborts the process it runs in on some damaged files: find them here first.
     await checkOnnxFiles(modelPath, config.dtype);
     const tokenizer = await loadModelTokenizer(modelPath);
-    const backend = internals.backend
-      ? await internals.backend(config, modelPath, tokenizer)
-      : await TranslationPool.start({
-          modelPath,
-          dtype: config.dtype,
-          threads: config.threads,
-          workers: config.workers,
-          taskTimeoutMs: config.taskTimeoutMs,
-          tokenizer,
-          ...(internals.faults ? { faults: internals.faults } : {}),
-        });
+    const start = internals.backend ?? (config.backend.kind === 'redis' ? startQueueBackend : startLocalPool(internals.faults));
+    const backend = await start(config, modelPath, tokenizer);
     return new Translator(config, modelPath, backend, tokenizer);
   }
 
@@ -113,6 +106,24 @@ export class Translator {
     await this.close();
   }
 }
+
+/** The default backend: worker processes on this machine. */
+function startLocalPool(faults: WorkerFaults | undefined): BackendFactory {
+  return (config, modelPath, tokenizer) =>
+    TranslationPool.start({
+      modelPath,
+      dtype: config.dtype,
+      threads: config.threads,
+      workers: config.workers,
+      taskTimeoutMs: config.taskTimeoutMs,
+      tokenizer,
+      ...(faults ? { faults } : {}),
+    });
+}
+
+/** Workers behind a Redis queue (src/queue/); loaded only when asked for. */
+const startQueueBackend: BackendFactory = async (config, modelPath, tokenizer) =>
+  (await import('./queue/backend.js')).startQueueBackend(config, modelPath, tokenizer);
 
 function isResolved(options: TranslatorOptions | TranslatorConfig): options is TranslatorConfig {
   return Object.isFrozen(options) && Array.isArray((options as TranslatorConfig).qa);

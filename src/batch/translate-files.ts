@@ -5,16 +5,18 @@
  * repeat for every file (the model cannot load, the translation memory is broken, the output
  * folder cannot be written) stops the batch once, and the files not reached say so.
  */
+import path from 'node:path';
 import { countWords, type AlignedParagraph, type QaCheck, type SourceParagraph } from '../document.js';
 import type { RunConfig } from '../config.js';
 import { Fr2enError, PoolError } from '../errors.js';
 import { TranslationMemoryError } from '../cache/index.js';
+import { ModelError } from '../models/errors.js';
 import type { InputSource } from '../read/discover.js';
 import { readParagraphChunks, sha256File } from '../read/stream.js';
 import { safeOutputPath } from '../read/safe-path.js';
 import { segmentDocument } from '../segment/index.js';
 import type { TranslateCallOptions, Translator } from '../translator.js';
-import { openDocumentOutput, openDocumentStream, outputPath, resolveWriteMeta, type DocumentOutput } from '../write/index.js';
+import { openDocumentOutput, openDocumentStream, outputPath, removeStaleTemporaries, resolveWriteMeta, type DocumentOutput } from '../write/index.js';
 import type { OutputRecords } from './run-cache.js';
 import { WriteError, isWriteFailure } from './write-error.js';
 
@@ -76,6 +78,12 @@ export interface BatchJob extends Omit<TranslateCallOptions, 'skipNonFrench'> {
 
 export async function translateFiles(job: BatchJob): Promise<BatchResult> {
   const outcomes: FileOutcome[] = [];
+  const cleaned = new Set<string>();
+  // Temporary files an earlier run left behind (kill -9, two Ctrl-Cs) go before this run writes.
+  const cleanFolder = async (dir: string) => {
+    if (!cleaned.has(dir)) await removeStaleTemporaries(dir);
+    cleaned.add(dir);
+  };
   let translator: Promise<ParagraphTranslator> | undefined;
   const getTranslator = () => (translator ??= Promise.resolve(typeof job.translator === 'function' ? job.translator() : job.translator));
   let stopped: Error | undefined;
@@ -85,11 +93,12 @@ export async function translateFiles(job: BatchJob): Promise<BatchResult> {
     else if (job.signal?.aborted) outcome = emptyOutcome(input, 'interrupted');
     else {
       try {
-        outcome = await translateOne(input, job, getTranslator);
+        outcome = await translateOne(input, job, getTranslator, cleanFolder);
       } catch (error) {
         if (!stopsBatch(error)) throw error;
         stopped = error;
-        outcome = emptyOutcome(input, 'failed', error);
+        // Said once, as the reason the batch stopped; this file is one it did not finish.
+        outcome = emptyOutcome(input, 'not-attempted', error);
       }
     }
     outcomes.push(outcome);
@@ -101,7 +110,7 @@ export async function translateFiles(job: BatchJob): Promise<BatchResult> {
 /** Failures that would repeat on every later file: the batch stops once instead. */
 function stopsBatch(error: unknown): error is Fr2enError {
   if (error instanceof PoolError) return error.fatal;
-  if (error instanceof TranslationMemoryError) return true;
+  if (error instanceof TranslationMemoryError || error instanceof ModelError) return true;
   // A read-only output file system: nothing can be written.
   return error instanceof WriteError && error.code === 'EROFS';
 }
@@ -110,12 +119,18 @@ function emptyOutcome(input: InputSource, status: FileStatus, error?: Error): Fi
   return { input, status, outputs: [], paragraphs: 0, words: 0, pairs: 0, failedSentences: 0, reviewPairs: 0, findings: {}, ...(error ? { error } : {}) };
 }
 
-async function translateOne(input: InputSource, job: BatchJob, getTranslator: () => Promise<ParagraphTranslator>): Promise<FileOutcome> {
+async function translateOne(
+  input: InputSource,
+  job: BatchJob,
+  getTranslator: () => Promise<ParagraphTranslator>,
+  cleanFolder: (dir: string) => Promise<void>,
+): Promise<FileOutcome> {
   const { config, records } = job;
   const outDir = config.outDir;
-  const targets = outDir === undefined ? [] : config.formats.map((format) => safeOutputPath(outDir, outputPath(input.relPath, format, '')));
   const opened: DocumentOutput[] = [];
   try {
+    const targets = outDir === undefined ? [] : config.formats.map((format) => safeOutputPath(outDir, outputPath(input.relPath, format, '')));
+    for (const dir of new Set(targets.map((target) => path.dirname(target)))) await cleanFolder(dir);
     let sourceSha256: string | undefined;
     if (input.kind === 'file' && records && outDir !== undefined) {
       sourceSha256 = await sha256File(input.path, input.name);

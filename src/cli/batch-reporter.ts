@@ -36,6 +36,7 @@ export class BatchReporter {
 
   start(inputs: readonly InputSource[]): void {
     this.#started = Date.now();
+    this.#lastPlain = this.#started; // the first plain line comes after an interval, not at once
     this.#totalFiles = inputs.length;
     for (const input of inputs) if (input.kind === 'file') this.#sizes.set(input.path, sizeOf(input.path));
     this.#totalBytes = [...this.#sizes.values()].reduce((sum, size) => sum + size, 0);
@@ -67,7 +68,7 @@ export class BatchReporter {
     this.#files++;
     this.#doneBytes += this.#sizes.get(outcome.input.path) ?? 0;
     if (outcome.status === 'failed' && outcome.error) this.problem(outcome.error);
-    this.#update(this.#doneBytes);
+    this.#bar?.update(this.#doneBytes, this.#payload());
   }
 
   /** A one-line message naming the file and the problem. */

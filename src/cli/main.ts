@@ -77,9 +77,18 @@ export async function run(rawArgv: readonly string[], io: CliIo = processIo()): 
   }
 }
 
-/** yargs writes some messages on several lines; a message here is one. */
+/** yargs writes some messages on several lines, and names options without dashes; a message here is one line. */
 function oneLine(message: string): string {
+  const unknown = /^Unknown arguments?: (.+)$/s.exec(message);
+  if (unknown) return `Unknown option ${unknown[1].split(', ').map(asFlag).join(', ')}`;
+  const invalid = /^Invalid values:\s*Argument: ([\w-]+), Given: (.+), Choices: (.+)$/s.exec(message.trim());
+  if (invalid) return `${asFlag(invalid[1])} cannot be ${invalid[2].trim()}: expected ${invalid[3].trim().replaceAll('"', '')}`;
   return message.replace(/\s*\n\s*/g, '; ').trim();
+}
+
+function asFlag(name: string): string {
+  const kebab = name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  return kebab.length === 1 ? `-${kebab}` : `--${kebab}`;
 }
 
 function helpHint(argv: readonly string[]): string {

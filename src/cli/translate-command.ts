@@ -179,12 +179,12 @@ export async function translateHandler(args: TranslateArgs, io: CliIo): Promise<
   } finally {
     download?.stop(); // a failed download must not leave the cursor hidden
     interrupts.dispose();
+    if (result?.stopped) reporter.stopped(result.stopped, result.outcomes);
     if (result?.outcomes.length) reporter.finish(result.outcomes);
   }
   if (result.outcomes.length === 0 && result.problems.length === 0) {
     reporter.note(result.otherShards > 0 ? 'nothing to do in this shard' : 'no input files found');
   }
-  if (result.stopped) reporter.stopped(result.stopped, result.outcomes);
   if (controller.signal.aborted) return ExitCode.interrupted;
   const failed =
     result.stopped !== undefined ||

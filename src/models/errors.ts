@@ -15,6 +15,7 @@ export const MODEL_ERROR_REASONS = [
   'not-marian',
   'not-encoder-decoder',
   'missing-tokenizer',
+  'bad-tokenizer',
   'missing-onnx',
   // network and hub
   'not-found',

@@ -52,8 +52,30 @@ export function sniffBinary(prefix: Uint8Array, wide = false): string | undefine
   }
   if (!wide) {
     const nul = prefix.subarray(0, SNIFF_BYTES).indexOf(0);
-    if (nul >= 0) return `NUL byte at offset ${nul}`;
+    if (nul >= 0) {
+      const utf16 = looksLikeUtf16(prefix.subarray(0, SNIFF_BYTES));
+      return utf16 ? `NUL byte at offset ${nul}; it looks like ${utf16.toUpperCase()} without a byte-order mark: pass --encoding ${utf16}` : `NUL byte at offset ${nul}`;
+    }
   }
+  return undefined;
+}
+
+/**
+ * Text in UTF-16 without a byte-order mark: mostly Latin text, so most code units have one zero
+ * byte, always on the same side (high byte for LE, low byte for BE), and few are all zero.
+ */
+function looksLikeUtf16(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
+  const units = Math.floor(bytes.length / 2);
+  if (units < 2) return undefined;
+  let zeroHigh = 0;
+  let zeroLow = 0;
+  for (let i = 0; i + 1 < bytes.length; i += 2) {
+    if (bytes[i] === 0 && bytes[i + 1] === 0) return undefined; // U+0000 is not text
+    if (bytes[i + 1] === 0) zeroHigh++;
+    else if (bytes[i] === 0) zeroLow++;
+  }
+  if (zeroHigh >= units * 0.6 && zeroLow <= units * 0.02) return 'utf-16le';
+  if (zeroLow >= units * 0.6 && zeroHigh <= units * 0.02) return 'utf-16be';
   return undefined;
 }
 

@@ -5,7 +5,10 @@
  * cheap: ONNX Runtime hands every decoder step's cache back as fresh buffers, so a worker
  * collects every few steps (with the tokenizer on board this cost about 20% of throughput).
  */
+import { join } from 'node:path';
 import { AutoTokenizer } from '@huggingface/transformers';
+import { errorMessage } from '../errors.js';
+import { ModelError } from '../models/errors.js';
 import { decodeTexts, encodeTexts, type EncoderInput } from './decode/index.js';
 import { wordTokenCounter, type TokenCounter } from './token-counter.js';
 import { configureTransformers } from './transformers-env.js';
@@ -20,7 +23,13 @@ export interface ModelTokenizer {
 
 export async function loadModelTokenizer(modelPath: string): Promise<ModelTokenizer> {
   configureTransformers();
-  const tokenizer = await AutoTokenizer.from_pretrained(modelPath, { local_files_only: true });
+  let tokenizer: Awaited<ReturnType<typeof AutoTokenizer.from_pretrained>>;
+  try {
+    tokenizer = await AutoTokenizer.from_pretrained(modelPath, { local_files_only: true });
+  } catch (error) {
+    const file = join(modelPath, 'tokenizer.json');
+    throw new ModelError('bad-tokenizer', `${file}: the tokenizer cannot be loaded (${errorMessage(error)}); download the model again or fix the file`, { file, cause: error });
+  }
   return {
     counter: wordTokenCounter((word) => tokenizer.encode(word, { add_special_tokens: false }).length),
     encode: (texts) => encodeTexts(tokenizer, texts),

@@ -4,7 +4,8 @@
  */
 export function workerFile(relativeJs: string, base: string): { filename: string; execArgv: string[] } {
   if (base.endsWith('.ts')) {
-    return { filename: new URL(relativeJs.replace(/\.js$/, '.ts'), base).href, execArgv: ['--import', 'tsx'] };
+    // tsx resolved from here, not from the current folder, which may be anywhere.
+    return { filename: new URL(relativeJs.replace(/\.js$/, '.ts'), base).href, execArgv: ['--import', import.meta.resolve('tsx')] };
   }
   return { filename: new URL(relativeJs, base).href, execArgv: [] };
 }

@@ -12,7 +12,7 @@ import { openOutput } from './output-file.js';
 export * from './formats/index.js';
 export { cleanText, escapeHtml, escapeMarkdownCell, escapeTsvField, unescapeTsvField } from './escape.js';
 export type { JsonlRecord } from './formats/jsonl.js';
-export { openOutput, temporaryPath, TEMPORARY_NAME, type OutputFile } from './output-file.js';
+export { openOutput, removeStaleTemporaries, temporaryPath, TEMPORARY_NAME, type OutputFile } from './output-file.js';
 export { openDocumentOutput, openDocumentStream, type DocumentOutput } from './document-output.js';
 export { documentTotals, needsReview, isTranslation, reviewSummary, UNTRANSLATED_FLAGS, type DocumentTotals } from './review.js';
 
