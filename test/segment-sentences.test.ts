@@ -71,6 +71,7 @@ describe('quotes, brackets and dashes', () => {
     ["splits before an elision '(...)' opening a sentence", 'Ils disputèrent 42 matchs. (...) Les universités protestent.', ['Ils disputèrent 42 matchs.', '(...) Les universités protestent.']],
     ["keeps '?' inside a quotation that does not end the sentence", '« Pourquoi ? » demanda-t-il. Personne ne répondit.', ['« Pourquoi ? » demanda-t-il.', 'Personne ne répondit.']],
     ["keeps '!' inside a quotation that does not end the sentence", "Il a crié « Au secours ! » avant de s'enfuir.", one("Il a crié « Au secours ! » avant de s'enfuir.")],
+    ["keeps 'à' after a quoted exclamation", 'Ils ont crié « Assassins ! » à plusieurs reprises.', one('Ils ont crié « Assassins ! » à plusieurs reprises.')],
     ["keeps '?' followed by a comma after the quotation", '« Que faire ? », se demande-t-il.', one('« Que faire ? », se demande-t-il.')],
     ['splits dialogue dashes', '— Tu viens ? — Non, je reste ici. — Comme tu veux.', ['— Tu viens ?', '— Non, je reste ici.', '— Comme tu veux.']],
     ['does not split at an exclamation between parenthetical dashes', 'Il est venu – enfin ! – hier soir.', one('Il est venu – enfin ! – hier soir.')],
@@ -89,6 +90,68 @@ describe('question marks, exclamations and ellipses', () => {
     ["splits after mixed punctuation '?...' and '!..'", "Vous êtes égarés ?... Il reçut une lettre. C'est une chambre d'hôtes !.. Merci.", ['Vous êtes égarés ?...', 'Il reçut une lettre.', "C'est une chambre d'hôtes !..", 'Merci.']],
     ['splits a careless lowercase sentence start after a full word', "C'est un amphibien de la famille des Hylidae. il ne vit qu'au Brésil.", ["C'est un amphibien de la famille des Hylidae.", "il ne vit qu'au Brésil."]],
     ['does not split an unknown abbreviation before lowercase', 'Il faut compter approx. trois heures et env. deux euros.', one('Il faut compter approx. trois heures et env. deux euros.')],
+  ]);
+});
+
+describe('sentences written without a capital', () => {
+  runCases([
+    ['splits before a lowercase sentence after a closing bracket', "« Auteur original » désigne la personne qui a créé l'Œuvre (telle que définie ci-après). la ou les personnes qui exercent ces droits sont dénommées « Vous ».", ["« Auteur original » désigne la personne qui a créé l'Œuvre (telle que définie ci-après).", 'la ou les personnes qui exercent ces droits sont dénommées « Vous ».']],
+    ['splits list fragments after a full word', 'Effets fréquents : fatigue ou pâleur. saignements, notamment des hématomes. nausées.', ['Effets fréquents : fatigue ou pâleur.', 'saignements, notamment des hématomes.', 'nausées.']],
+    ["splits before 'à' written for 'À'", "Ce rapport arrive à un moment crucial pour l'Union. à l'heure où les citoyens doutent, il faut agir.", ["Ce rapport arrive à un moment crucial pour l'Union.", "à l'heure où les citoyens doutent, il faut agir."]],
+    ["splits before 'à' after a time", "La réunion débute à 20 h. à l'ordre du jour figure le budget.", ['La réunion débute à 20 h.', "à l'ordre du jour figure le budget."]],
+    ['splits before a pronoun after an abbreviation that may end a sentence', 'Le château date du XIIe s. il a été restauré en 1990.', ['Le château date du XIIe s.', 'il a été restauré en 1990.']],
+    ['splits a short review written without capitals', 'le service est top. je recommande.', ['le service est top.', 'je recommande.']],
+    ['splits before a lowercase list marker', 'a. « Œuvre » désigne une création indépendante. b. « Licence » désigne le présent contrat.', ['a. « Œuvre » désigne une création indépendante.', 'b. « Licence » désigne le présent contrat.']],
+    ['keeps a list marker with its item', '1. Définitions', one('1. Définitions')],
+    ["splits a question before 'à' written for 'À'", "Puis-je bénéficier d'une aide au logement ? à combien s'élève mon aide ?", ["Puis-je bénéficier d'une aide au logement ?", "à combien s'élève mon aide ?"]],
+    ['splits a question before a lowercase interrogative', 'Quel est le problème ? pourquoi ne pas le dire ?', ['Quel est le problème ?', 'pourquoi ne pas le dire ?']],
+    ['splits a question before any lowercase word', "Quel est l'inventaire des caractères ? mo est l'abréviation de quel État ?", ["Quel est l'inventaire des caractères ?", "mo est l'abréviation de quel État ?"]],
+    ['keeps an answer after a question in the same sentence', 'Vacances ? connaît pas, plaisante-t-elle.', one('Vacances ? connaît pas, plaisante-t-elle.')],
+    ['keeps a speech verb after a question', 'Vraiment ? lance le maire. Personne ne répond.', ['Vraiment ? lance le maire.', 'Personne ne répond.']],
+    ['keeps a conjunction after a question', 'Tu viens ? et puis on verra.', one('Tu viens ? et puis on verra.')],
+    ["splits an exclamation before a lowercase pronoun", 'Vous venez ! on part dans cinq minutes.', ['Vous venez !', 'on part dans cinq minutes.']],
+    ["keeps the rest of an interjection after '!'", 'Hélas ! il était trop tard.', one('Hélas ! il était trop tard.')],
+    ["keeps a speech tag after a quoted question", '« Pourquoi ? » s\'interroge le maire. Personne ne sait.', ['« Pourquoi ? » s\'interroge le maire.', 'Personne ne sait.']],
+    ["keeps a speech tag after a quotation that ends with its period", "« C'est fini. » a-t-il conclu.", one("« C'est fini. » a-t-il conclu.")],
+    ['splits any lowercase start when the writer does not capitalise', "bonjour, ma chaudière se coupe au bout de 5 min. le voyant clignote. quelqu'un a une idée ? merci d'avance.", ['bonjour, ma chaudière se coupe au bout de 5 min.', 'le voyant clignote.', "quelqu'un a une idée ?", "merci d'avance."]],
+    ['does not read a name with inner capitals as a lowercase writer', "eBay a vendu 3 000 objets en 5 min. le record date de 2019.", one("eBay a vendu 3 000 objets en 5 min. le record date de 2019.")],
+  ]);
+});
+
+describe('abbreviations before lowercase words (traps)', () => {
+  runCases([
+    ["keeps 'p. ex. la', 'av. la' and 'env. la'", "Il faut env. la moitié du temps, av. la fin du mois, p. ex. la première semaine.", one("Il faut env. la moitié du temps, av. la fin du mois, p. ex. la première semaine.")],
+    ["keeps 'M. le maire'", 'La séance était présidée par M. le maire, Jean Dupont. Elle a duré deux heures.', ['La séance était présidée par M. le maire, Jean Dupont.', 'Elle a duré deux heures.']],
+    ["keeps 'etc. et'", 'On y vend des pommes, des poires, etc. et quelques noix.', one('On y vend des pommes, des poires, etc. et quelques noix.')],
+    ["keeps 'art. 3' and 'les art. 1134 et 1147'", "Il invoque l'art. 3 et les art. 1134 et 1147 du code civil.", one("Il invoque l'art. 3 et les art. 1134 et 1147 du code civil.")],
+    ["keeps '10 mm. la' (a unit may be abbreviated mid-sentence)", 'Une incision de 10 mm. la plaie est ensuite suturée.', one('Une incision de 10 mm. la plaie est ensuite suturée.')],
+    ["keeps an abbreviated month before 'à'", 'Prochain match samedi 14 sept. à 19 h à Sochaux.', one('Prochain match samedi 14 sept. à 19 h à Sochaux.')],
+    ['keeps an abbreviation closed by a bracket before lowercase', 'Le chargeur est un peu court (1 m.) et chauffe un peu.', one('Le chargeur est un peu court (1 m.) et chauffe un peu.')],
+    ["keeps 'c.-à-d.' before lowercase", 'Les PME, c.-à-d. celles de moins de 250 salariés, sont exemptées.', one('Les PME, c.-à-d. celles de moins de 250 salariés, sont exemptées.')],
+    ["keeps lowercase civilities 'mm.' and 'mme.' before names", 'Étaient présents mm. Dupont et Durand, et mme. Martin. La séance est ouverte.', ['Étaient présents mm. Dupont et Durand, et mme. Martin.', 'La séance est ouverte.']],
+    ["keeps law-report abbreviations ('Cass. civ. 1re', 'Bull. civ. IV', 'c. France')", "Voir Cass. civ. 1re, 12 mai 2010, Bull. civ. I, n° 12, et l'affaire Dupuis c. France.", one("Voir Cass. civ. 1re, 12 mai 2010, Bull. civ. I, n° 12, et l'affaire Dupuis c. France.")],
+    ["keeps 'juill.' and 'rééd.' before a year", 'Il est sacré le 17 juill. 1429 (rééd. 2006).', one('Il est sacré le 17 juill. 1429 (rééd. 2006).')],
+    ['does not split inside brackets', "Une étude l'a montré (Smith et al., Toxicol. Sci. 2015 ; voir D. Arasse, Léonard de Vinci. Le rythme du monde, 1997). Elle est citée.", ["Une étude l'a montré (Smith et al., Toxicol. Sci. 2015 ; voir D. Arasse, Léonard de Vinci. Le rythme du monde, 1997).", 'Elle est citée.']],
+    ["does not read the acronym 'CE' as the opener 'Ce'", 'Voir les obs. ss. CE, 19 juin 2020.', one('Voir les obs. ss. CE, 19 juin 2020.')],
+    ['splits after an unclosed bracket', 'Voir le site (www.exemple.fr. Il est gratuit.', ['Voir le site (www.exemple.fr.', 'Il est gratuit.']],
+  ]);
+});
+
+describe('units and names', () => {
+  runCases([
+    ['splits after a one-letter unit after a number', 'Il permet le passage de convois de 3 200 t. Le trafic atteint 10 millions de tonnes.', ['Il permet le passage de convois de 3 200 t.', 'Le trafic atteint 10 millions de tonnes.']],
+    ["splits after 'hab.' after a number before any capital", 'Elle compte 105 000 hab. Ancienne capitale ducale, elle attire les touristes.', ['Elle compte 105 000 hab.', 'Ancienne capitale ducale, elle attire les touristes.']],
+    ["keeps a name written with '!' ('Yahoo! Actualités')", 'Le site Yahoo! Actualités a fermé en 2021.', one('Le site Yahoo! Actualités a fermé en 2021.')],
+    ["splits after a name written with '!' before a sentence opener", 'Verizon a racheté Yahoo! Le groupe a payé 4,5 milliards.', ['Verizon a racheté Yahoo!', 'Le groupe a payé 4,5 milliards.']],
+  ]);
+});
+
+describe('straight quotes whose pair is outside the paragraph', () => {
+  runCases([
+    ['closes a quote opened earlier when the spacing says so', 'Tu es une bête ! " Les serveurs sont là. Il répond à la question "que faire ?"', ['Tu es une bête ! "', 'Les serveurs sont là.', 'Il répond à la question "que faire ?"']],
+    ['closes a quote opened earlier when the speech is before it', 'Mais nous avons tenu bon, grâce à vous. " Il a ensuite remercié les pompiers.', ['Mais nous avons tenu bon, grâce à vous. "', 'Il a ensuite remercié les pompiers.']],
+    ['opens a quote that runs into the next paragraph', 'Le maire a pris la parole. " Nous avons tenu bon.', ['Le maire a pris la parole.', '" Nous avons tenu bon.']],
+    ['closes a quote glued to the final punctuation', 'Aujourd\'hui, je ne regrette rien." Ses clients sont ravis.', ['Aujourd\'hui, je ne regrette rien."', 'Ses clients sont ravis.']],
   ]);
 });
 
@@ -186,6 +249,10 @@ describe('performance', () => {
     ['abbreviations', 'M. '.repeat(33_000)],
     ['sentences', 'Il pleut. '.repeat(10_000)],
     ['quotes', '« a. » "b." '.repeat(9_000)],
+    ['odd straight quotes', '" a. " b. "'.repeat(9_000)],
+    ['lowercase questions', 'a ? mo '.repeat(15_000)],
+    ['unclosed brackets', '( a. b '.repeat(15_000)],
+    ['lowercase sentences', 'bonjour. le x. '.repeat(7_000)],
     ['one long token', 'x'.repeat(100_000) + '. Fin.'],
     ['spaces', ' '.repeat(100_000) + '. A'],
   ])('stays linear on 100 kB of %s', (_name, text) => {

@@ -4,24 +4,29 @@
  */
 import type { SourceDocument, SourceParagraph, SourceSentence } from '../document.js';
 import { splitParagraphs, type ParagraphBlock } from './paragraphs.js';
-import { splitSentences } from './sentences.js';
+import { NO_OPEN_QUOTE, splitParagraphSentences, type QuoteCarry } from './sentences.js';
 
-export { splitSentences, sentenceSpans, isVerbatimUnit, type SentenceSpan } from './sentences.js';
-export { splitParagraphs, isNonProseLine, type ParagraphBlock } from './paragraphs.js';
+export { splitSentences, sentenceSpans, paragraphSentenceSpans, isVerbatimUnit, NO_OPEN_QUOTE, type QuoteCarry, type SentenceSpan } from './sentences.js';
+export { splitParagraphs, isNonProseLine, type ParagraphBlock, type SegmentOptions } from './paragraphs.js';
 
-/** The sentences of a paragraph block: a verbatim prefix unit, then the translatable rest. */
-function sentencesOf(block: ParagraphBlock): SourceSentence[] {
+/**
+ * The sentences of a paragraph block: a verbatim prefix unit, then the translatable rest; and the
+ * quotations left open for the next block (a quotation runs on through prose and list items only).
+ */
+function sentencesOf(block: ParagraphBlock, carry: QuoteCarry): { sentences: SourceSentence[]; carry: QuoteCarry } {
   const { text } = block;
-  if (block.kind === 'non-prose') return [{ start: 0, end: text.length, text, translate: false }];
-  if (block.verbatimPrefix === 0) return splitSentences(text);
+  if (block.kind === 'non-prose') return { sentences: [{ start: 0, end: text.length, text, translate: false }], carry: NO_OPEN_QUOTE };
+  const carried = block.kind === 'prose' || block.kind === 'list-item' ? carry : NO_OPEN_QUOTE;
+  if (block.verbatimPrefix === 0) return splitParagraphSentences(text, carried);
   const prefix: SourceSentence = { start: 0, end: block.verbatimPrefix, text: text.slice(0, block.verbatimPrefix), translate: false };
   const restStart = block.verbatimPrefix;
-  const rest = splitSentences(text.slice(restStart)).map((sentence) => ({
+  const rest = splitParagraphSentences(text.slice(restStart), carried);
+  const sentences = rest.sentences.map((sentence) => ({
     ...sentence,
     start: sentence.start + restStart,
     end: sentence.end + restStart,
   }));
-  return [prefix, ...rest];
+  return { sentences: [prefix, ...sentences], carry: rest.carry };
 }
 
 /**
@@ -30,14 +35,35 @@ function sentencesOf(block: ParagraphBlock): SourceSentence[] {
  * with one space).
  */
 export function segmentDocument(text: string, file: string): SourceDocument {
-  const paragraphs: SourceParagraph[] = splitParagraphs(text).map((block, index) => ({
-    index,
-    start: block.start,
-    text: block.text,
-    kind: block.kind,
-    sentences: sentencesOf(block),
-  }));
-  return { file, text, paragraphs };
+  return { file, text, paragraphs: new ChunkSegmenter().segment(text) };
+}
+
+/**
+ * Segments a document that arrives in chunks, each ending at a paragraph boundary (as
+ * `readParagraphChunks` cuts them), with exactly the result `segmentDocument` gives the whole
+ * text: only the first chunk may hold the article header, and a quotation left open at the end of
+ * a chunk stays open in the next. Offsets are relative to each chunk.
+ */
+export class ChunkSegmenter {
+  #documentStart = true;
+  #carry = NO_OPEN_QUOTE;
+
+  segment(chunk: string): SourceParagraph[] {
+    const { paragraphs, carry } = segmentBlocks(chunk, this.#documentStart, this.#carry);
+    this.#documentStart = false;
+    this.#carry = carry;
+    return paragraphs;
+  }
+}
+
+function segmentBlocks(text: string, documentStart: boolean, initial: QuoteCarry): { paragraphs: SourceParagraph[]; carry: QuoteCarry } {
+  let carry = initial;
+  const paragraphs: SourceParagraph[] = splitParagraphs(text, { documentStart }).map((block, index) => {
+    const segmented = sentencesOf(block, carry);
+    carry = segmented.carry;
+    return { index, start: block.start, text: block.text, kind: block.kind, sentences: segmented.sentences };
+  });
+  return { paragraphs, carry };
 }
 
 /** One line of `fr2en segment` output (JSON Lines): a paragraph and its sentences. */

@@ -125,12 +125,20 @@ function isHardBreak(previous: Line, line: Line, width: number, wrapped: boolean
   return previous.kind === 'text' && isTitleLine(previous, wrapped ? width : WRAPPED_MAX_WIDTH);
 }
 
+export interface SegmentOptions {
+  /**
+   * The text starts the document (only a document's first line can be an article header). False
+   * for the later chunks of a document read in parts. @default true
+   */
+  documentStart?: boolean;
+}
+
 /** Splits the document's lines into blocks of non-blank lines. */
-function readBlocks(text: string): Line[][] {
+function readBlocks(text: string, documentStart: boolean): Line[][] {
   const blocks: Line[][] = [];
   let block: Line[] = [];
   let offset = 0;
-  let firstLine = true;
+  let firstLine = documentStart;
   for (const raw of text.split('\n')) {
     const lead = raw.search(/\S/u);
     if (lead < 0) {
@@ -172,9 +180,9 @@ function toParagraph(lines: readonly Line[], width: number): ParagraphBlock {
 }
 
 /** The paragraphs of a document, in order. */
-export function splitParagraphs(text: string): ParagraphBlock[] {
+export function splitParagraphs(text: string, options: SegmentOptions = {}): ParagraphBlock[] {
   const paragraphs: ParagraphBlock[] = [];
-  for (const block of readBlocks(text)) {
+  for (const block of readBlocks(text, options.documentStart ?? true)) {
     const prose = block.filter((line) => line.kind !== 'non-prose');
     const width = prose.reduce((max, line) => Math.max(max, line.text.length), 0);
     const wrapped = block.length > 1 && width <= WRAPPED_MAX_WIDTH;

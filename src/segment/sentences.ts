@@ -3,21 +3,35 @@
  *
  * One left-to-right pass over the runs of sentence-final punctuation (`.`, `!`, `?`, `…`). For
  * each run it (1) takes the closing quotes and brackets that belong to the sentence, judged by
- * the quotes and brackets still open in the paragraph, (2) requires whitespace after them, and
- * (3) decides from the word before the run (abbreviation, initial, plain word) and the first word
- * after it (capital, digit, opening quote or dash, lowercase). Everything is local to the run
- * and its two neighbouring words, so the pass is linear in the paragraph's length.
+ * the quotes and brackets still open (quotes.ts), (2) requires whitespace after them, and
+ * (3) decides from the token before the run and the first word after it. The token is classed
+ * (abbreviation, initial, list marker, unit, full word, short word ...) and each class says which
+ * next words start a sentence: a capital, a digit, or a lowercase word strong enough for it (a
+ * sentence written without its capital, `… ci-après). la ou les personnes …`). Everything is
+ * local to the run and its two neighbouring words, so the pass is linear in the paragraph's length.
  */
 import type { SourceSentence } from '../document.js';
 import {
+  BANG_NAMES,
+  CONTINUATIONS,
   ELISION,
   INITIALS,
-  LOWERCASE_OPENERS,
-  LOWERCASE_RULE_MIN_WORD,
+  INTERJECTIONS,
+  LOWERCASE_A_GRAVE,
+  LOWERCASE_TITLES,
   OPENERS,
+  QUESTION_WORDS,
   SENTENCE_OPENERS,
+  SPEECH_VERBS,
+  SUBJECT_PRONOUNS,
+  UNIT_ABBREVIATIONS,
   abbreviationKind,
+  isFullWord,
+  type AbbreviationKind,
 } from './lang/fr.js';
+import { NO_OPEN_QUOTE, OpenMarks, type QuoteCarry } from './quotes.js';
+
+export { NO_OPEN_QUOTE, type QuoteCarry } from './quotes.js';
 
 /** A sentence as offsets into its paragraph: `[start, end)`, no surrounding whitespace. */
 export interface SentenceSpan {
@@ -36,70 +50,6 @@ const isDigit = (char: string | undefined): boolean => char !== undefined && cha
 const isInlineSpace = (char: string | undefined): boolean =>
   char === ' ' || char === '\u00a0' || char === '\u202f' || char === '\u2009';
 
-/**
- * Quotes and brackets open at a position of the paragraph, counted incrementally so that the
- * whole pass stays linear. Straight double quotes open and close alternately.
- */
-class OpenMarks {
-  #position = 0;
-  guillemets = 0;
-  curlyQuotes = 0;
-  straightQuotes = 0;
-  parentheses = 0;
-  brackets = 0;
-
-  constructor(private readonly text: string) {}
-
-  /** Counts every mark before `position` (positions only move forward). */
-  advanceTo(position: number): void {
-    for (; this.#position < position; this.#position++) {
-      switch (this.text[this.#position]) {
-        case '«': this.guillemets++; break;
-        case '»': this.guillemets = Math.max(0, this.guillemets - 1); break;
-        case '“': this.curlyQuotes++; break;
-        case '”': this.curlyQuotes = Math.max(0, this.curlyQuotes - 1); break;
-        case '"': this.straightQuotes ^= 1; break;
-        case '(': this.parentheses++; break;
-        case ')': this.parentheses = Math.max(0, this.parentheses - 1); break;
-        case '[': this.brackets++; break;
-        case ']': this.brackets = Math.max(0, this.brackets - 1); break;
-      }
-    }
-  }
-
-  /**
-   * Whether the mark at `position`, just after sentence-final punctuation (and at most one
-   * space), closes the sentence's quotation or bracket.
-   */
-  closesAt(position: number): boolean {
-    this.advanceTo(position);
-    const text = this.text;
-    switch (text[position]) {
-      case '»': return this.guillemets > 0;
-      case '”': return this.curlyQuotes > 0;
-      case ')': return this.parentheses > 0;
-      case ']': return this.brackets > 0;
-      case '’': return true; // a typographic single quote never opens
-      case '"': {
-        const spaced = isSpace(text[position - 1]);
-        const hugsNextWord = /[\p{L}\p{N}]/u.test(text[position + 1] ?? '');
-        // `contrebandiers. "L'ambiguïté ...`: a quote glued to the next word opens it.
-        if (spaced && hugsNextWord) return false;
-        // Otherwise parity decides. Spacing cannot: French typography puts a space inside
-        // straight quotes on both sides (`: " Il s'agit ... "`).
-        return this.straightQuotes === 1;
-      }
-      default: return false;
-    }
-  }
-
-  /** A closing guillemet or quote with nothing open: French repeats `»` to continue a quotation. */
-  isStrayCloser(position: number): boolean {
-    const char = this.text[position];
-    return (char === '»' || char === '”') && !this.closesAt(position);
-  }
-}
-
 /** What follows a candidate boundary. */
 interface NextWord {
   /** `upper`: a capital, directly or after opening quotes, brackets or dashes. */
@@ -108,7 +58,14 @@ interface NextWord {
   word: string;
   /** Whether opening quotes, brackets or dashes came before the word. */
   afterOpener: boolean;
+  /** A list marker: `b.`, `c)`, `iv.` (a lowercase letter or roman number and `.` or `)`). */
+  marker: boolean;
+  /** A capitalised word (not an acronym such as `CE`, which is not the opener `Ce`) in SENTENCE_OPENERS. */
+  opener: boolean;
 }
+
+/** `a.`, `b)`, `iv.`: a lowercase list marker opening an item. */
+const LIST_MARKER_AHEAD = /^(?:[a-z]|[ivx]{1,4})[.)]\s/u;
 
 function readWord(text: string, start: number): string {
   let end = start;
@@ -119,7 +76,7 @@ function readWord(text: string, start: number): string {
 }
 
 function nextWord(text: string, start: number, marks: OpenMarks): NextWord {
-  if (marks.isStrayCloser(start)) return { shape: 'stray-closer', word: '', afterOpener: false };
+  if (marks.isStrayCloser(start)) return { shape: 'stray-closer', word: '', afterOpener: false, marker: false, opener: false };
   let position = start;
   // Skip opening quotes, brackets, dashes and an elision `(...)` / `[…]`: `(...) Les universités`.
   while (position < text.length && position - start < 16) {
@@ -130,59 +87,218 @@ function nextWord(text: string, start: number, marks: OpenMarks): NextWord {
   }
   const char = text[position];
   const afterOpener = position > start;
-  if (isUpper(char)) return { shape: 'upper', word: readWord(text, position), afterOpener };
-  if (isDigit(char)) return { shape: 'digit', word: '', afterOpener };
-  if (isLower(char)) return { shape: 'lower', word: readWord(text, position), afterOpener };
-  return { shape: 'other', word: '', afterOpener };
+  const word = readWord(text, position);
+  if (isUpper(char)) {
+    const opener = !isUpper(text[position + 1]) && SENTENCE_OPENERS.has(word);
+    return { shape: 'upper', word, afterOpener, marker: false, opener };
+  }
+  if (isDigit(char)) return { shape: 'digit', word: '', afterOpener, marker: false, opener: false };
+  if (isLower(char)) {
+    const marker = LIST_MARKER_AHEAD.test(text.slice(position, position + 6));
+    return { shape: 'lower', word, afterOpener, marker, opener: false };
+  }
+  return { shape: 'other', word: '', afterOpener, marker: false, opener: false };
 }
 
 /**
- * The token written before a period at `end`, without opening quotes, brackets or an elided
- * article: `(B.I.P` -> `B.I.P`, `l'U.E` -> `U.E`.
+ * What the token before a period is, which decides the next words that can start a sentence.
+ * - the `AbbreviationKind`s of fr.ts (`title`, `prefix`, `terminal`, `list-end`);
+ * - `initial`: `J`, `U.E`, `i.v`, `c.-à-d`;
+ * - `marker`: a list marker that opens its sentence (`1.`, `a.`, `IV.`): never a boundary;
+ * - `closed`: a closing bracket or quote before the period (`ci-après).`): a complete unit;
+ * - `word`: a full word (`pâleur`, `eau`, `mois`), or a number of three digits or more;
+ * - `short`: anything that might be an unknown abbreviation (`lat`, `top`, `12`), or an unlisted
+ *   unit after a number (`10 mm.`, `20 h.`);
+ * - `unit`: a listed abbreviation that is a unit after a number (`3 200 t.`, `250 p.`, `12 000 hab.`).
  */
-function tokenBefore(text: string, end: number): string {
+type TokenClass = AbbreviationKind | 'initial' | 'marker' | 'closed' | 'word' | 'short' | 'unit';
+
+const PLAIN_WORD = /^\p{L}+(?:['’-]\p{L}+)*$/u;
+const LOWERCASE_INITIALS = /^(?:\p{Ll}{1,2}\.-?)+\p{Ll}{1,2}$/u;
+const MARKER_TOKEN = /^(?:\d{1,2}|\p{L}|[ivxIVX]{1,4})$/u;
+const CLOSERS = ')]»"”’';
+
+/** Start of the token written before `end`: back to the previous whitespace (bounded). */
+function tokenStart(text: string, end: number): number {
   let start = end;
   while (start > 0 && end - start < MAX_WORD && !isSpace(text[start - 1])) start--;
-  while (start < end && OPENERS.includes(text[start])) start++;
-  return text.slice(start, end).replace(ELISION, '');
+  return start;
 }
 
-const PLAIN_WORD = /^\p{L}+$/u;
+/** Whether a number is written just before `start`, across spaces: `10 mm`, `3 200 t`. */
+function followsNumber(text: string, start: number): boolean {
+  let position = start - 1;
+  while (position >= 0 && isInlineSpace(text[position])) position--;
+  return position < start - 1 && isDigit(text[position]);
+}
+
+function classifyToken(text: string, runStart: number, sentenceStart: number): TokenClass {
+  const start = tokenStart(text, runStart);
+  let raw = text.slice(start, runStart);
+  if (raw.length > 0 && CLOSERS.includes(raw.at(-1)!)) return 'closed';
+  // Without opening quotes, brackets or an elided article: `(B.I.P` -> `B.I.P`, `l'U.E` -> `U.E`.
+  let skipped = 0;
+  while (skipped < raw.length && OPENERS.includes(raw[skipped])) skipped++;
+  raw = raw.slice(skipped);
+  const token = raw.replace(ELISION, '');
+  if (start + skipped === sentenceStart && MARKER_TOKEN.test(token)) return 'marker';
+  const afterNumber = followsNumber(text, start);
+  const listed = abbreviationKind(token);
+  // After a number a one-letter reference is a unit: `250 p.`, `3 200 t.`.
+  if (listed !== undefined) return afterNumber && (token.length === 1 || UNIT_ABBREVIATIONS.has(token)) ? 'unit' : listed;
+  if (LOWERCASE_TITLES.has(token)) return afterNumber ? 'short' : 'title';
+  if (INITIALS.test(token) || LOWERCASE_INITIALS.test(token)) return 'initial';
+  if (/^\d+$/u.test(token)) return token.length >= 3 ? 'word' : 'short';
+  if (!PLAIN_WORD.test(token)) return 'short';
+  // A lone consonant is an abbreviation (`c. France`, `r. de la Paix`) or, after a number, a unit.
+  if (token.length === 1 && !/[aeiouyàâéèêîôù]/iu.test(token)) return afterNumber ? 'short' : 'prefix';
+  return isFullWord(token) ? 'word' : 'short';
+}
+
+/**
+ * How strong a lowercase next word is as a sentence start: `marker` and subject pronouns (no
+ * abbreviation announces them), then `à` (sentence-initial `À` written lowercase), then any word.
+ */
+function lowercaseStrength(next: NextWord): 3 | 2 | 1 {
+  if (next.marker || SUBJECT_PRONOUNS.has(next.word)) return 3;
+  if (next.word === LOWERCASE_A_GRAVE) return 2;
+  return 1;
+}
+
+/** What a decision knows about the paragraph around a run. */
+interface RunContext {
+  /** Offset where the current sentence starts. */
+  sentenceStart: number;
+  /** Closing quotes or brackets follow the run (`ex.)`, `ouvert. »`). */
+  closed: boolean;
+  /** The run is inside brackets that close later in the paragraph. */
+  inBrackets: boolean;
+  /**
+   * The writer does not capitalise: the paragraph, or a sentence already found in it, starts
+   * with a lowercase word other than `à` (`bonjour à tous, …`). Then a lowercase word after a
+   * possible abbreviation, `?` or `!` is read as a sentence start too.
+   */
+  lowercaseStyle: boolean;
+}
+
+/** `demanda-t-il`, `dit-elle`, `s'écria`: a speech tag that goes on after `?` or `!`. */
+const SPEECH_TAG = /^(?:s'|\p{L}+-(?:t-)?(?:il|elle|on|ils|elles|je|tu|nous|vous)$)/u;
 
 /** Decides a single period followed by whitespace. */
-function periodEndsSentence(text: string, runStart: number, next: NextWord, closed: boolean): boolean {
-  const token = tokenBefore(text, runStart);
+function periodEndsSentence(text: string, runStart: number, next: NextWord, context: RunContext): boolean {
+  if (next.shape === 'stray-closer') return true;
+  // Inside brackets, references chain abbreviations and titles (`(Smith et al., Toxicol. Sci.
+  // 2015)`, `(D. Arasse, Léonard de Vinci. Le rythme du monde, 1997)`); no gold sentence of the
+  // shared sets ends inside brackets.
+  if (context.inBrackets) return false;
+  const classed = classifyToken(text, runStart, context.sentenceStart);
   // `(Gruau par ex.) Ainsi ...`: after a closing bracket or quote, an abbreviation that normally
   // announces a name or a number has nothing left to announce; it may end the sentence.
-  const listed = abbreviationKind(token);
-  const kind = closed && (listed === 'title' || listed === 'prefix') ? 'terminal' : listed;
-  const capitalOpener = next.shape === 'upper' && SENTENCE_OPENERS.has(next.word);
-  if (next.shape === 'stray-closer') return true;
-  if (kind === 'title' || kind === 'prefix') return false;
-  if (kind === 'terminal') return capitalOpener;
-  if (kind === 'list-end') return next.shape === 'upper';
-  // `Corey S. Powell`, `J.-P. Sartre`, `U.E.` mid-sentence; `... la vitamine C. Elle ...`.
-  if (INITIALS.test(token)) return capitalOpener;
+  const kind = context.closed && (classed === 'title' || classed === 'prefix') ? 'terminal' : classed;
+  const lower = next.shape === 'lower' && !next.afterOpener;
+  // A lowercase start after a token that may end a sentence: a pronoun always (`au XVe s. il`),
+  // any word when the writer does not capitalise (`au bout de 5 min. le voyant clignote`), unless
+  // a bracket closes after the period (`court (1 m.) et chauffe`).
+  const lowerAfterPossibleEnd = lower && (lowercaseStrength(next) === 3 || (context.lowercaseStyle && !context.closed));
+  switch (kind) {
+    case 'title':
+    case 'prefix':
+    case 'marker':
+      return false;
+    case 'list-end':
+      return next.shape === 'upper';
+    case 'initial':
+      // `Corey S. Powell`, `J.-P. Sartre`, `U.E.` mid-sentence; `... la vitamine C. Elle ...`.
+      return next.opener;
+    case 'terminal':
+      return next.opener || lowerAfterPossibleEnd;
+    case 'unit':
+      // `510 000 hab. Ancienne capitale …`: nothing but a sentence starts with a capital after a
+      // measure; `5 min. à pied` goes on.
+      return next.shape === 'upper' || lowerAfterPossibleEnd;
+    default:
+      break;
+  }
   if (next.shape === 'upper' || next.shape === 'digit') return true;
-  // `... des Hylidae. il ne s'agit pas ...`: a careless lowercase start after a full word.
-  return (
-    next.shape === 'lower' &&
-    !next.afterOpener &&
-    LOWERCASE_OPENERS.has(next.word) &&
-    token.length >= LOWERCASE_RULE_MIN_WORD &&
-    PLAIN_WORD.test(token)
-  );
+  if (next.shape !== 'lower') return false;
+  // A sentence written without its capital: after a full word or a closed unit any word starts
+  // it (`… ci-après). la ou les …`, `… pâleur. saignements …`); after a possible abbreviation
+  // only a pronoun or `à` (`env. la`, `10 mm. la` continue), and after a quotation that ends
+  // with its own period only those too (`« C'est fini. » a-t-il conclu`).
+  if ((kind === 'word' || kind === 'closed') && lower && !context.closed) return true;
+  return lowercaseStrength(next) >= 2 || lowerAfterPossibleEnd;
+}
+
+/** The word glued before `?` or `!` at `runStart` (`Yahoo`, `Hélas`), without opening marks. */
+function wordBefore(text: string, runStart: number): string {
+  let end = runStart;
+  while (end > 0 && isInlineSpace(text[end - 1])) end--;
+  let start = end;
+  while (start > 0 && end - start < MAX_WORD && /[\p{L}\p{M}'’-]/u.test(text[start - 1])) start--;
+  return text.slice(start, end);
+}
+
+/** Decides a run of `?`, `!` or an ellipsis followed by whitespace. */
+function strongRunEndsSentence(text: string, runStart: number, run: string, next: NextWord, nextStart: number, context: RunContext): boolean {
+  const before = wordBefore(text, runStart);
+  // `Yahoo! Actualités`: a name written with `!` (glued to it) ends a sentence like `etc.` would.
+  if (run === '!' && runStart > 0 && !isSpace(text[runStart - 1]) && BANG_NAMES.has(before)) {
+    return next.opener;
+  }
+  if (next.shape === 'upper' || next.shape === 'digit' || next.shape === 'stray-closer') return true;
+  // An ellipsis before lowercase continues the sentence (`Il hésita… puis partit`).
+  if (next.shape !== 'lower' || next.afterOpener || /[.…]/u.test(run)) return false;
+  // A question or exclamation followed by a sentence written without its capital: `… ? à
+  // combien s'élève …`, `… ! on verra`. Not a speech tag (`? demanda-t-il`, `? » s'interroge`)
+  // and not the rest of an interjection (`Hélas ! il était trop tard`).
+  if (INTERJECTIONS.has(before.toLowerCase()) || SPEECH_TAG.test(next.word) || SPEECH_VERBS.has(next.word)) return false;
+  // After a closing quote the sentence around the quotation often goes on (`« Au secours ! » à
+  // plusieurs reprises`): only a pronoun or an interrogative starts a new one.
+  if (context.closed) return SUBJECT_PRONOUNS.has(next.word) || (run.includes('?') && QUESTION_WORDS.has(next.word));
+  if (SUBJECT_PRONOUNS.has(next.word) || next.word === LOWERCASE_A_GRAVE) return true;
+  if (CONTINUATIONS.has(next.word)) return false;
+  // Questions in a row written without capitals (`… caractères ? mo est l'abréviation de quel
+  // État ?`), not an answer or a tag (`Vacances ? connaît pas, plaisante-t-elle.`).
+  if (run.includes('?') && nextTerminator(text, nextStart) === '?') return true;
+  return context.lowercaseStyle;
+}
+
+const TERMINATOR = /[.!?…]/gu;
+
+/** The first sentence-final punctuation mark at or after `from` (`''` when none). */
+function nextTerminator(text: string, from: number): string {
+  TERMINATOR.lastIndex = from;
+  return TERMINATOR.exec(text)?.[0] ?? '';
+}
+
+/**
+ * Whether a sentence starting at `start` begins with a lowercase word other than `à`, a list
+ * marker or a name written with inner capitals (`eBay`, `iPhone`).
+ */
+function startsLowercase(text: string, start: number): boolean {
+  if (!isLower(text[start])) return false;
+  const head = text.slice(start, start + MAX_WORD).match(/^[\p{L}\p{M}-]+/u)?.[0] ?? '';
+  if (head.toLowerCase() !== head) return false;
+  return readWord(text, start) !== LOWERCASE_A_GRAVE && !LIST_MARKER_AHEAD.test(text.slice(start, start + 6));
+}
+
+/** The sentences of a paragraph and the quotations it leaves open for the next one. */
+export interface SegmentedParagraph {
+  spans: SentenceSpan[];
+  carry: QuoteCarry;
 }
 
 /**
  * Sentence spans of a paragraph, in order, covering every character except the whitespace
- * between sentences (and around the paragraph).
+ * between sentences (and around the paragraph). `carry` is what the previous paragraph of the
+ * document left open (a quotation running across paragraphs).
  */
-export function sentenceSpans(text: string): SentenceSpan[] {
+export function segmentParagraph(text: string, carry: QuoteCarry = NO_OPEN_QUOTE): SegmentedParagraph {
   const spans: SentenceSpan[] = [];
-  const marks = new OpenMarks(text);
+  const marks = new OpenMarks(text, carry);
   let sentenceStart = 0;
   while (sentenceStart < text.length && isSpace(text[sentenceStart])) sentenceStart++;
+  let lowercaseStyle = startsLowercase(text, sentenceStart);
 
   const terminators = /[.!?…]+/gu;
   for (let match = terminators.exec(text); match !== null; match = terminators.exec(text)) {
@@ -206,21 +322,35 @@ export function sentenceSpans(text: string): SentenceSpan[] {
     if (nextStart >= text.length) continue;
 
     const next = nextWord(text, nextStart, marks);
-    const strong = run !== '.'; // `?`, `!`, `...`, `…` and their combinations
-    const boundary = strong
-      ? next.shape === 'upper' || next.shape === 'digit' || next.shape === 'stray-closer'
-      : periodEndsSentence(text, runStart, next, end > runEnd);
+    const context: RunContext = { sentenceStart, closed: end > runEnd, inBrackets: marks.inBrackets(end), lowercaseStyle };
+    const boundary = run === '.' ? periodEndsSentence(text, runStart, next, context) : strongRunEndsSentence(text, runStart, run, next, nextStart, context);
     if (!boundary) continue;
 
     spans.push({ start: sentenceStart, end });
     sentenceStart = nextStart;
+    lowercaseStyle ||= startsLowercase(text, nextStart);
     terminators.lastIndex = nextStart;
   }
 
   let end = text.length;
   while (end > sentenceStart && isSpace(text[end - 1])) end--;
   if (end > sentenceStart) spans.push({ start: sentenceStart, end });
-  return spans;
+  return { spans, carry: marks.carryOut() };
+}
+
+/** Sentence spans of a paragraph (see `segmentParagraph`). */
+export function sentenceSpans(text: string, carry: QuoteCarry = NO_OPEN_QUOTE): SentenceSpan[] {
+  return segmentParagraph(text, carry).spans;
+}
+
+/** Sentence spans of consecutive paragraphs of one document, quotations carried between them. */
+export function paragraphSentenceSpans(paragraphs: readonly string[]): SentenceSpan[][] {
+  let carry = NO_OPEN_QUOTE;
+  return paragraphs.map((text) => {
+    const segmented = segmentParagraph(text, carry);
+    carry = segmented.carry;
+    return segmented.spans;
+  });
 }
 
 /** A URL or e-mail address standing alone: copied verbatim, not translated. */
@@ -231,13 +361,24 @@ export function isVerbatimUnit(text: string): boolean {
   return VERBATIM_UNIT.test(text);
 }
 
+/** Sentences from spans: `sentence.text === text.slice(start, end)`. */
+function toSentences(text: string, spans: readonly SentenceSpan[]): SourceSentence[] {
+  return spans.map(({ start, end }) => {
+    const sentence = text.slice(start, end);
+    return { start, end, text: sentence, translate: !isVerbatimUnit(sentence) };
+  });
+}
+
 /**
  * Splits a paragraph into sentences. `sentence.text === text.slice(start, end)`; the sentences
  * cover the paragraph in order, without overlap, except for the whitespace between them.
  */
-export function splitSentences(text: string): SourceSentence[] {
-  return sentenceSpans(text).map(({ start, end }) => {
-    const sentence = text.slice(start, end);
-    return { start, end, text: sentence, translate: !isVerbatimUnit(sentence) };
-  });
+export function splitSentences(text: string, carry: QuoteCarry = NO_OPEN_QUOTE): SourceSentence[] {
+  return toSentences(text, sentenceSpans(text, carry));
+}
+
+/** `splitSentences` that also returns the quotations left open, for the next paragraph. */
+export function splitParagraphSentences(text: string, carry: QuoteCarry = NO_OPEN_QUOTE): { sentences: SourceSentence[]; carry: QuoteCarry } {
+  const segmented = segmentParagraph(text, carry);
+  return { sentences: toSentences(text, segmented.spans), carry: segmented.carry };
 }

@@ -33,10 +33,13 @@ const ABBREVIATION_TABLE: Readonly<Record<AbbreviationKind, readonly string[]>> 
   ],
   prefix: [
     // References: `p. 12`, `pp. 3-5`, `cf. supra`, `chap. IV`, `t. II`, `fig. 4`, `n. 3` (note),
-    // `v.` (voir), `ex.` in `p. ex.` / `par ex.`, `réf.`, `éq.`. (`art.` and `vol.` are also
-    // words, `l'art.`, `le vol.`: they are `terminal` below.)
+    // `v.` (voir), `ex.` in `p. ex.` / `par ex.`, `réf.`, `éq.`, `v. not.` (notamment). (`art.`
+    // and `vol.` are also words, `l'art.`, `le vol.`: they are `terminal` below. After a number a
+    // one-letter entry is a unit instead, `3 200 t.`: see sentences.ts.)
     'p', 'pp', 'cf', 'chap', 'ch', 't', 'fig', 'n', 'v', 'ex', 'réf', 'éq', 'op',
-    'sect', 'paragr', 'no', 'nos',
+    'sect', 'paragr', 'no', 'nos', 'not', 'ca', 'rens',
+    // Law reports: `Cass. civ. 1re`, `Cass. crim.`, `Bull. civ. IV`, `req. n° 1914/02`.
+    'Cass', 'civ', 'crim', 'soc', 'req', 'Bull',
     // Quantities and places: `env. 30 km`, `approx. 3`, `av. Foch` / `av. J.-C.`, `apr. J.-C.`,
     // `boul. Haussmann`, `tél. 01 ...`, `vs. Lyon`. (`bd` is also a word, "la bd.": `terminal`.)
     'env', 'approx', 'av', 'apr', 'boul', 'tél', 'vs', 'resp',
@@ -52,12 +55,12 @@ const ABBREVIATION_TABLE: Readonly<Record<AbbreviationKind, readonly string[]>> 
     'art', 'vol', 'bd',
     // Abbreviated months: `le 3 févr. 2023` (a number follows) or at a sentence end. `sept` is
     // also the number seven; the opener rule still splits `Ils étaient sept. Le lendemain`.
-    'janv', 'févr', 'fév', 'avr', 'juil', 'sept', 'oct', 'nov', 'déc',
+    'janv', 'févr', 'fév', 'avr', 'juil', 'juill', 'sept', 'oct', 'nov', 'déc',
     // `au XVe s.` (siècle), `et ss.` / `sq.` / `sqq.` (and following pages).
     's', 'ss', 'sq', 'sqq',
     // Scholarly endings: `et al.`, `ibid.`, `id.`, `op. cit.`, `loc. cit.`, `(dir.)`, `(éd.)`,
     // `(trad.)`, `(coll.)`.
-    'al', 'ibid', 'id', 'cit', 'dir', 'éd', 'trad', 'coll', 'suiv',
+    'al', 'ibid', 'id', 'cit', 'dir', 'éd', 'rééd', 'trad', 'coll', 'suiv', 'préc', 'obs', 'suppl',
     // Units sometimes written with a period: `12 000 hab.`, `30 min.`, `max.`.
     'hab', 'min', 'max', 'sec',
     // Company and name suffixes: `Dupont et Cie.`, `Martin Luther King Jr.`.
@@ -65,6 +68,13 @@ const ABBREVIATION_TABLE: Readonly<Record<AbbreviationKind, readonly string[]>> 
   ],
   'list-end': ['etc'],
 };
+
+/**
+ * Listed abbreviations that are units after a number (`12 000 hab.`, `30 min.`): the measure ends
+ * there, so any capital after them starts a sentence. One-letter entries are units after a
+ * number too (`3 200 t.`, `250 p.`).
+ */
+export const UNIT_ABBREVIATIONS: ReadonlySet<string> = new Set(['hab', 'min', 'sec']);
 
 const ABBREVIATIONS: ReadonlyMap<string, AbbreviationKind> = new Map(
   ABBREVIATION_KINDS.flatMap((kind) => ABBREVIATION_TABLE[kind].map((word) => [word, kind] as const)),
@@ -120,18 +130,105 @@ export const SENTENCE_OPENERS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Words that may open a sentence written without its capital (`... des Hylidae. il ne s'agit
- * pas ...`, frequent in reviews and forums). Only subject pronouns and determiners: after a
- * full word and a period, these are far likelier a careless sentence start than the continuation
- * of an unknown abbreviation.
+ * Civilities written in lowercase (`mm. Dupont et Durand`, `mme. Martin`): titles like their
+ * capitalised forms. Only the forms that are not also French words (`me`, `mes`, `st`, `prof`
+ * are left out). After a number `mm` is the unit (`10 mm.`): sentences.ts checks that first.
  */
-export const LOWERCASE_OPENERS: ReadonlySet<string> = new Set([
-  'il', 'ils', 'elle', 'elles', 'on', 'je', "j'", 'nous', 'vous', "c'", 'ce', 'cette', 'ces',
-  'ça', 'cela', 'le', 'la', 'les', "l'",
+export const LOWERCASE_TITLES: ReadonlySet<string> = new Set(['mm', 'mme', 'mmes', 'mlle', 'mlles', 'mgr', 'dr', 'mr']);
+
+/**
+ * Names written with an exclamation mark (`Yahoo! Actualités`, `Jeopardy!`). After one, `!` ends
+ * a sentence only before a capitalised sentence opener, like a `terminal` abbreviation.
+ */
+export const BANG_NAMES: ReadonlySet<string> = new Set(['Yahoo', 'Jeopardy', 'Joomla', 'Wham']);
+
+/**
+ * Interjections whose `!` is followed by the rest of the sentence in lowercase: `Hélas ! il
+ * était trop tard`, `Ah ! je comprends`. Compared in lowercase.
+ */
+export const INTERJECTIONS: ReadonlySet<string> = new Set([
+  'ah', 'ha', 'oh', 'ho', 'eh', 'hé', 'hein', 'hélas', 'ô', 'bah', 'ouf', 'aïe', 'bon', 'bien', 'allons', 'tiens', 'dame', 'zut', 'chut',
 ]);
 
-/** A plain word must be at least this long for the lowercase rule: shorter ones may be abbreviations. */
-export const LOWERCASE_RULE_MIN_WORD = 5;
+/**
+ * Lowercase words that start a sentence even after a token that might be an abbreviation: subject
+ * pronouns cannot follow an abbreviation such as `env.`, `p.` or `av.`, which announce a number, a
+ * name or a noun phrase. `… au XVe s. il fut …`, `… service top. je recommande`.
+ */
+export const SUBJECT_PRONOUNS: ReadonlySet<string> = new Set([
+  'je', "j'", 'tu', 'il', 'ils', 'elle', 'elles', 'on', 'nous', 'vous', "c'", 'ça', 'cela', 'ceci',
+]);
+
+/**
+ * `À` written `à` at a sentence start, frequent where capitals are hard to type (`… à l'issue de
+ * la réunion …`). Weaker evidence than a pronoun: `le 14 sept. à 19 h` is one sentence.
+ */
+export const LOWERCASE_A_GRAVE = 'à';
+
+/**
+ * Verbs of saying that follow a quoted question or exclamation without inverting their subject
+ * (`« Et maintenant ? » demande Paul`, `Vraiment ? lance le maire`): the sentence goes on. The
+ * inverted forms (`demanda-t-il`, `s'écrie-t-elle`) are recognised by their shape.
+ */
+export const SPEECH_VERBS: ReadonlySet<string> = new Set([
+  'dit', 'demande', 'demanda', 'répond', 'répondit', 'lance', 'lança', 'interroge', 'interrogea', 'questionne',
+  'ajoute', 'ajouta', 'poursuit', 'poursuivit', 'reprend', 'reprit', 'fait', 'fit', 'souffle', 'souffla', 'insiste',
+  'glisse', 'ironise', 'plaisante', 'conclut', 'murmure', 'murmura', 'crie', 'cria', 'hurle', 'hurla', 'rétorque',
+  'tranche', 'explique', 'note', 'relève', 'remarque', 'observe', 'souligne', 'résume', 'assure', 'confie', 'avoue',
+  'précise', 'raconte', 'sourit', 'soupire', 'soupira', 'rappelle', 'commente', 'constate', 'déplore', 'regrette',
+]);
+
+/** Conjunctions that continue a sentence after `?` or `!` written mid-sentence (`… ? et puis …`). */
+export const CONTINUATIONS: ReadonlySet<string> = new Set(['et', 'ou', 'ni', 'mais', 'car', 'donc', 'puis', 'or']);
+
+/** Interrogatives that open a question written without its capital: `… ? quel est …`. */
+export const QUESTION_WORDS: ReadonlySet<string> = new Set([
+  'qui', 'que', "qu'", 'quel', 'quelle', 'quels', 'quelles', 'quoi', 'où', 'quand', 'comment', 'pourquoi', 'combien',
+  'lequel', 'laquelle', 'lesquels', 'lesquelles',
+]);
+
+/**
+ * Frequent short words (four letters at most) that end sentences but that the vowel test of
+ * `isFullWord` does not recognise: they end in a consonant (`sang`, `mois` is found by the test)
+ * or have a single vowel (`là`, `thé`). Nouns, adjectives, adverbs and verb forms; nothing that is
+ * also a usual abbreviation (`art`, `vol`, `min`, `sec`, `fig`, `col`, `cap` are left out).
+ */
+const SHORT_WORDS: ReadonlySet<string> = new Set([
+  // nouns
+  'an', 'ans', 'jour', 'nuit', 'soir', 'fin', 'mars', 'juin', 'août', 'lien', 'coin', 'bain', 'pain', 'main', 'faim', 'nom',
+  'don', 'rang', 'sang', 'camp', 'sud', 'nord', 'est', 'mort', 'sort', 'port', 'tort', 'nerf', 'chef', 'clef', 'clé', 'thé',
+  'blé', 'pré', 'gré', 'lait', 'fait', 'plat', 'chat', 'état', 'but', 'lit', 'mot', 'lot', 'pot', 'dos', 'bus', 'jus',
+  'mer', 'fer', 'ver', 'air', 'or', 'ours', 'four', 'tour', 'cour', 'peur', 'sœur', 'cœur', 'lac', 'sac', 'bac', 'parc',
+  'arc', 'duc', 'roc', 'bloc', 'club', 'golf', 'film', 'test', 'gaz', 'nez', 'riz', 'vin', 'vent', 'dent', 'gens', 'sens',
+  'tout', 'bout', 'coût', 'goût', 'nid', 'pied', 'soif', 'œuf', 'bœuf', 'sel', 'miel', 'ciel', 'bal', 'fil', 'poil', 'œil',
+  'part', 'tram', 'gars', 'fils', 'bras', 'cas', 'pas', 'tas', 'prix', 'top', 'job', 'web', 'net',
+  'bien', 'mal', 'rien', 'loin', 'non', 'là', 'ça', 'lors', 'plus', 'dont', 'sans', 'dans', 'chez', 'vers',
+  // adjectives
+  'bon', 'long', 'fort', 'dur', 'pur', 'sûr', 'mûr', 'noir', 'gris', 'brun', 'vert', 'laid', 'cher', 'fier', 'seul', 'nul',
+  'tel', 'bas', 'gros', 'gras', 'las', 'haut', 'neuf', 'vif',
+  // verb forms
+  'dit', 'fit', 'mis', 'pris', 'vit', 'sait', 'doit', 'peut', 'veut', 'font', 'sont', 'ont', 'vont', 'fut', 'eut', 'faut',
+  'vaut', 'voit', 'rit', 'suit', 'sent', 'ment', 'bat', 'met', 'perd', 'rend', 'vend', 'naît',
+  'dort', 'lut', 'crut', 'dû', 'vu', 'lu', 'su', 'pu', 'bu', 'né', 'mû',
+]);
+
+const VOWELS = /[aeiouyàâäéèêëîïôöùûüÿœæ]/u;
+
+/**
+ * Whether a token written before a period is a full word rather than a possible abbreviation:
+ * five letters or more, a frequent short word, or a word that ends in a vowel (plus a plural
+ * `s`/`x`) and has another vowel (`eau`, `vie`, `mois`, `jeux`). French abbreviations cut a
+ * word before a vowel (`env.`, `chap.`, `févr.`), so they end in a consonant; the contracted
+ * ones that end in a vowel have only that vowel (`Mme`, `Sté`, `bte`, `ca`).
+ */
+export function isFullWord(token: string): boolean {
+  const word = token.toLowerCase();
+  if (word.length >= 5) return true;
+  if (SHORT_WORDS.has(word)) return true;
+  const stem = word.replace(/[sx]$/u, '');
+  if (stem.length === 0 || !VOWELS.test(stem.at(-1)!)) return false;
+  return [...stem].filter((char) => VOWELS.test(char)).length >= 2;
+}
 
 /** Opening quotes and brackets: skipped to find the first word of a following sentence. */
 export const OPENERS = '«"“‘\'([{—–-¿¡‹';
