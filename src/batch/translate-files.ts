@@ -14,7 +14,7 @@ import { ModelError } from '../models/errors.js';
 import type { InputSource } from '../read/discover.js';
 import { readParagraphChunks, sha256File } from '../read/stream.js';
 import { safeOutputPath } from '../read/safe-path.js';
-import { segmentDocument } from '../segment/index.js';
+import { ChunkSegmenter } from '../segment/index.js';
 import type { TranslateCallOptions, Translator } from '../translator.js';
 import { openDocumentOutput, openDocumentStream, outputPath, removeStaleTemporaries, resolveWriteMeta, type DocumentOutput } from '../write/index.js';
 import type { OutputRecords } from './run-cache.js';
@@ -136,13 +136,14 @@ async function translateOne(
       sourceSha256 = await sha256File(input.path, input.name);
       if (!config.force && records.isUpToDate(input.relPath, sourceSha256, targets)) return emptyOutcome(input, 'up-to-date');
     }
-    const translator = await getTranslator();
     const meta = resolveWriteMeta({ file: input.name, model: config.translator.model }, { ...config.write, toolVersion: job.toolVersion });
+    // Outputs first: a folder that cannot be written is known before the model loads.
     if (outDir === undefined) {
       opened.push(await openDocumentStream(job.stdout ?? process.stdout, config.formats[0], meta));
     } else {
       for (const [i, format] of config.formats.entries()) opened.push(await writeStep(targets[i], () => openDocumentOutput(targets[i], format, meta)));
     }
+    const translator = await getTranslator();
     const outcome = emptyOutcome(input, 'done');
     const paragraphs = translator.translateParagraphs(sourceParagraphs(input, job), { ...job, skipNonFrench: config.skipNonFrench });
     for await (const paragraph of paragraphs) {
@@ -178,12 +179,10 @@ async function writeStep<T>(file: string, step: () => Promise<T>): Promise<T> {
 /** Paragraph text in document order, read and segmented chunk by chunk (flat memory). */
 async function* sourceParagraphs(input: InputSource, job: BatchJob): AsyncGenerator<SourceParagraph> {
   const source = input.kind === 'stdin' ? (job.stdin ?? process.stdin) : input.path;
+  const segmenter = new ChunkSegmenter();
   let index = 0;
   for await (const chunk of readParagraphChunks(source, { file: input.name, encoding: job.config.encoding })) {
-    // The chunk ends at a paragraph boundary, so segmenting it alone gives the same paragraphs.
-    for (const paragraph of segmentDocument(chunk.text, input.name, { documentStart: chunk.start === 0 }).paragraphs) {
-      yield { ...paragraph, index: index++, start: chunk.start + paragraph.start };
-    }
+    for (const paragraph of segmenter.segment(chunk.text)) yield { ...paragraph, index: index++, start: chunk.start + paragraph.start };
   }
 }
 

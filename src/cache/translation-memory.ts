@@ -11,7 +11,7 @@
  * SQLite reports as SQLITE_BUSY without waiting).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -397,8 +397,23 @@ function makeFolder(file: string): void {
   try {
     mkdirSync(folder, { recursive: true });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    const code = whyNotWritable(folder) ?? (error as NodeJS.ErrnoException).code ?? 'error';
     throw new TranslationMemoryError('open', file, `cannot create the folder ${folder} (${describeErrno(code)}); pass --cache with a writable path or --no-cache`, { cause: error });
+  }
+}
+
+/**
+ * Why a folder cannot be created, asked of its nearest existing ancestor: a recursive mkdir on a
+ * read-only file system reports ENOENT, which hides the real reason.
+ */
+function whyNotWritable(folder: string): string | undefined {
+  let dir = path.dirname(folder);
+  while (!existsSync(dir) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  try {
+    accessSync(dir, constants.W_OK);
+    return undefined;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code;
   }
 }
 
