@@ -2,7 +2,7 @@
  * The configurations, as data. Ids are stable (`--only` and results.json use them). fr2en rows
  * give only the options they change; everything else is the Translator's default.
  */
-import { WORKER_OLD_SPACE_MIB } from '../../src/translate/worker-heap.js';
+import { WORKER_OLD_SPACE_MIB } from '../../src/translate/pool.js';
 import type { BenchConfig } from './types.js';
 
 /** Ids the summary keys are computed from. */
@@ -46,7 +46,7 @@ const sweep: BenchConfig[] = [
   fr2en('no-ngram-guard', 'defaults, no_repeat_ngram_size 0', { noRepeatNgramSize: 0 }),
   { id: 'pool-sorted', label: 'pool direct, length-sorted batches (defaults)', group: 'sweep', spec: { kind: 'pool', order: 'sorted' } },
   { id: 'pool-doc-order', label: 'pool direct, document-order batches (defaults)', group: 'sweep', spec: { kind: 'pool', order: 'document-order' } },
-  // The workers' starting old space (src/translate/worker-heap.ts): V8's default, fr2en's, twice fr2en's.
+  // The workers' starting old space (WORKER_OLD_SPACE_MIB in src/translate/pool.ts): V8's default, fr2en's, twice fr2en's.
   { id: 'pool-v8-heap', label: "pool direct, sorted, V8's default worker heap", group: 'sweep', spec: { kind: 'pool', order: 'sorted', workerOldSpaceMiB: 0 } },
   { id: 'pool-heap-128', label: 'pool direct, sorted, workers start with 128 MiB old space', group: 'sweep', spec: { kind: 'pool', order: 'sorted', workerOldSpaceMiB: 128 } },
 ];

@@ -8,7 +8,7 @@
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
-import { withWorkerOldSpace } from '../../../src/translate/worker-heap.js';
+import { withWorkerOldSpace } from '../worker-heap.js';
 import { since } from '../measure.js';
 import type { CeilingConfig } from '../types.js';
 import type { Workload } from '../workload.js';
@@ -35,7 +35,7 @@ export async function runCeiling(spec: CeilingConfig, modelDir: string, workload
     await loop.release();
   } else {
     const data: CeilingThreadData = { spec, modelDir, shape, warmUp, shapes, next: new SharedArrayBuffer(4) };
-    const said = (thread: Worker, word: string) =>
+    const said = (thread: Worker, word: string): Promise<void> =>
       new Promise<void>((resolve, reject) => {
         thread.once('error', reject);
         thread.on('message', (message) => message === word && resolve());
@@ -45,10 +45,10 @@ export async function runCeiling(spec: CeilingConfig, modelDir: string, workload
       await Promise.all(started.map((thread) => said(thread, 'ready')));
       return started;
     });
-    const exited = threads.map((thread) => once(thread, 'exit'));
+    const exited = threads.map((thread: Worker) => once(thread, 'exit'));
     loadMs = since(loadStart);
     const runStart = performance.now();
-    const done = threads.map((thread) => said(thread, 'done'));
+    const done = threads.map((thread: Worker) => said(thread, 'done'));
     for (const thread of threads) thread.postMessage('go');
     await Promise.all(done);
     runMs = since(runStart);

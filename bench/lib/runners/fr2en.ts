@@ -10,7 +10,7 @@ import { workloadWork, type Measured } from './measured.js';
 /** The Translator options a row sets (the rest keep fr2en's defaults), decoding to the forced length. */
 export function rowOptions(spec: Omit<Fr2enConfig, 'kind' | 'repeat'>): TranslatorOptions {
   const { dtype, workers, threads, batchSize, beams, noRepeatNgramSize } = spec;
-  return { dtype, workers, threads, batchSize, beams, decode: { ...FORCED_DECODE, ...(noRepeatNgramSize === undefined ? {} : { noRepeatNgramSize }) } };
+  return { dtype, workers, threads, batchSize, decode: { ...FORCED_DECODE, ...(beams === undefined ? {} : { beams }), ...(noRepeatNgramSize === undefined ? {} : { noRepeatNgramSize }) } };
 }
 
 export async function runFr2en(spec: Fr2enConfig, modelDir: string, workload: Workload): Promise<Measured> {
@@ -37,7 +37,7 @@ export async function runFr2en(spec: Fr2enConfig, modelDir: string, workload: Wo
     await translator.close();
   }
   const runMs = since(runStart);
-  const { options } = translator;
+  const options = translator.config;
   return {
     loadMs,
     runMs,
@@ -46,6 +46,6 @@ export async function runFr2en(spec: Fr2enConfig, modelDir: string, workload: Wo
     threadsUsed: options.workers * options.threads,
     outputHash: hashTexts(outputs),
     // reportedTokens: what the workers reported generating (fr2en's decoder counts each row's own tokens).
-    extra: { reportedTokens, workers: options.workers, threads: options.threads, batchSize: options.batchSize, dtype: options.dtype, beams: options.beams },
+    extra: { reportedTokens, workers: options.workers, threads: options.threads, batchSize: options.batchSize, dtype: options.dtype, beams: options.decode.beams },
   };
 }

@@ -5,8 +5,8 @@
  * share this path, so their ratio isolates the sorting.
  */
 import { resolveTranslatorOptions } from '../../../src/config.js';
-import { TranslationPool } from '../../../src/translate/pool.js';
-import { WORKER_OLD_SPACE_MIB } from '../../../src/translate/worker-heap.js';
+import { loadModelTokenizer } from '../../../src/translate/model-tokenizer.js';
+import { TranslationPool, WORKER_OLD_SPACE_MIB } from '../../../src/translate/pool.js';
 import { hashTexts, since } from '../measure.js';
 import type { PoolConfig } from '../types.js';
 import { paddedPositions, workloadBatches, type Workload } from '../workload.js';
@@ -22,6 +22,7 @@ export async function runPool(spec: PoolConfig, modelDir: string, workload: Work
     threads: options.threads,
     workers: options.workers,
     taskTimeoutMs: options.taskTimeoutMs,
+    tokenizer: await loadModelTokenizer(modelDir),
     ...(spec.workerOldSpaceMiB === undefined ? {} : { workerOldSpaceMiB: spec.workerOldSpaceMiB }),
   });
   const loadMs = since(loadStart);
@@ -39,8 +40,8 @@ export async function runPool(spec: PoolConfig, modelDir: string, workload: Work
           const batch = batches[next++];
           const texts = batch.map((piece) => piece.text);
           const result = await pool.translate({ texts, decode: options.decode });
-          reportedTokens += result.generatedTokens;
-          texts.forEach((text, i) => outputs.set(text, result.translations[i]));
+          reportedTokens += result.translations.reduce((sum, t) => sum + t.tokens, 0);
+          texts.forEach((text, i) => outputs.set(text, result.translations[i].text));
         }
       }),
     );
