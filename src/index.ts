@@ -43,6 +43,9 @@ export type { FileOutcome, FileStatus } from './batch/translate-files.js';
 
 // Stages usable on their own.
 export { segmentDocument } from './segment/index.js';
+export { checkPair, parseQaChecks, type QaContext } from './qa/index.js';
+export { scoreCorpus, scoreSentences } from './score/index.js';
+export { readPairs, type PairRecord } from './read/pairs.js';
 export { renderDocument, writeDocument, OUTPUT_FORMATS, type OutputFormat, type WriteOptions } from './write/index.js';
 export { TranslationMemory } from './cache/index.js';
 export { ensureModel, downloadModel, verifyModelFolder, listModels, removeModel, type EnsureModelOptions } from './models/index.js';

@@ -9,14 +9,16 @@ import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
 import { Fr2enError, UsageError, errorMessage } from '../errors.js';
 import { toolVersion } from '../write/index.js';
+import { checkBuilder, checkHandler } from './check-command.js';
 import { ExitCode } from './exit-codes.js';
 import { printable, processIo, protectArgs, type CliIo } from './io.js';
 import { modelsBuilder, modelsHandler } from './models-command.js';
 import { scoreBuilder, scoreHandler } from './score-command.js';
 import { segmentBuilder, segmentHandler } from './segment-command.js';
 import { translateBuilder, translateHandler, type TranslateArgs } from './translate-command.js';
+import { workerBuilder, workerHandler } from './worker-command.js';
 
-const COMMANDS = ['translate', 'segment', 'models'] as const;
+const COMMANDS = ['translate', 'segment', 'models', 'worker'] as const;
 
 export async function run(rawArgv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const argv = protectArgs(rawArgv);
@@ -40,6 +42,12 @@ export async function run(rawArgv: readonly string[], io: CliIo = processIo()): 
     })
     .command('score <hypothesis>', "Score a translation against references: BLEU, chrF, chrF++, TER with sacreBLEU's numbers", scoreBuilder, async (args) => {
       exitCode = await scoreHandler(args, io);
+    })
+    .command('check <inputs..>', 'Flag translated pairs to review: numbers, URLs, loops, untranslated, length', checkBuilder, async (args) => {
+      exitCode = await checkHandler(args, io);
+    })
+    .command('worker', 'Translate batches for `translate --redis` runs on other machines, through Redis', (y) => workerBuilder(y, io), async (args) => {
+      exitCode = await workerHandler(args, io);
     })
     .example('$0 translate samples/ -o out --format txt,html', 'Translate a folder; write English text and a side-by-side page')
     .example('cat article.txt | $0 translate -', 'Print the English of standard input')

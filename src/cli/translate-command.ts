@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { DEFAULTS, DEFAULT_DECODE, defaultWorkers, resolveRunConfig, type RunConfig, type RunOptions } from '../config.js';
 import { QA_CHECKS, type QaCheck } from '../document.js';
+import { parseQaChecks } from '../qa/index.js';
 import { UsageError } from '../errors.js';
 import { runBatch, type RunResult } from '../batch/run.js';
 import { DEFAULT_EXTENSIONS } from '../read/discover.js';
@@ -28,6 +29,7 @@ export interface TranslateArgs extends ModelArgs, HubArgs {
   ext: string;
   encoding?: string;
   shard?: string;
+  redis?: string;
   force: boolean;
   cache: string | boolean;
   cacheErrors: 'stop' | 'continue';
@@ -66,6 +68,7 @@ export function translateBuilder(yargs: Argv, io: CliIo): Argv<TranslateArgs> {
       ext: { type: 'string', default: DEFAULT_EXTENSIONS.join(','), describe: 'File extensions to take from folders, comma-separated' },
       encoding: { type: 'string', describe: 'Input encoding (default: detect UTF-8, UTF-16 with a BOM, Windows-1252)' },
       shard: { type: 'string', describe: 'Only inputs whose relative path hashes to shard K of N (K/N, 1-based)' },
+      redis: { type: 'string', describe: 'Translate on `fr2en worker` processes through Redis at this URL (redis://host:6379) instead of local workers' },
       force: { type: 'boolean', default: false, describe: 'Translate again even when the outputs are up to date' },
       cache: {
         type: 'string',
@@ -80,7 +83,7 @@ export function translateBuilder(yargs: Argv, io: CliIo): Argv<TranslateArgs> {
       },
       'skip-non-french': { type: 'boolean', default: false, describe: 'Leave paragraphs that are not French untranslated (they are flagged either way)' },
       width: { type: 'number', describe: `Width of sbs output in columns (default: the terminal's, else 100; at least ${MIN_SBS_WIDTH})` },
-      qa: { type: 'string', default: 'on', describe: `Quality checks: on, off, or a comma-separated list (${QA_CHECKS.join(', ')})` },
+      qa: { type: 'string', default: 'all', describe: `Quality checks: all, off, or a comma-separated list (${QA_CHECKS.join(', ')})` },
       'min-confidence': { type: 'number', describe: 'Flag pairs whose confidence (mean log-probability per token, e.g. -1.5) is below this' },
       quiet: { alias: 'q', type: 'boolean', default: false, describe: 'No progress and no summary; errors only' },
       timeout: { type: 'number', default: DEFAULTS.taskTimeoutMs / 1000, describe: 'Seconds a model call may run before it is stopped and retried' },
@@ -100,6 +103,7 @@ const FLAGS: Record<string, string> = {
   modelsDir: '--models-dir',
   outDir: '--out-dir',
   cacheErrors: '--cache-errors',
+  redis: '--redis',
 };
 
 export function runOptionsFrom(args: TranslateArgs, io: CliIo): RunOptions {
@@ -126,6 +130,7 @@ export function runOptionsFrom(args: TranslateArgs, io: CliIo): RunOptions {
     extensions: args.ext,
     encoding: args.encoding,
     shard: args.shard,
+    redis: args.redis,
     force: args.force,
     cache: args.cache === false ? false : typeof args.cache === 'string' ? args.cache : undefined,
     cacheErrors: args.cacheErrors,
@@ -136,10 +141,8 @@ export function runOptionsFrom(args: TranslateArgs, io: CliIo): RunOptions {
 }
 
 function parseQa(value: string): readonly QaCheck[] | false {
-  const v = value.trim().toLowerCase();
-  if (v === 'off' || v === 'none' || v === 'false') return false;
-  if (v === 'on' || v === 'all' || v === 'true') return [...QA_CHECKS];
-  return v.split(',').map((name) => name.trim()) as QaCheck[];
+  const checks = parseQaChecks(value);
+  return checks.size === 0 ? false : [...checks];
 }
 
 /** The config, with usage errors worded as the flags the user typed. */

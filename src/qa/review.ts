@@ -5,20 +5,12 @@
  */
 import type { ReviewPair } from '../align/index.js';
 import type { TranslatorConfig } from '../config.js';
-import type { QaFinding } from '../document.js';
+import { checkPair } from './index.js';
 
 /** A reviewer for `config`, or undefined when no check is enabled. */
 export function reviewerFor(config: Pick<TranslatorConfig, 'qa' | 'minConfidence'>): ReviewPair | undefined {
-  const enabled = new Set(config.qa);
-  if (enabled.size === 0) return undefined;
-  return (pair, decoder) => {
-    const findings: QaFinding[] = [];
-    if (enabled.has('truncated') && decoder.truncated) {
-      findings.push({ check: 'truncated', message: 'the decoder reached its token limit before ending the sentence' });
-    }
-    if (enabled.has('low-confidence') && pair.confidence !== undefined && config.minConfidence !== undefined && pair.confidence < config.minConfidence) {
-      findings.push({ check: 'low-confidence', message: `confidence ${pair.confidence.toFixed(2)} is below ${config.minConfidence}` });
-    }
-    return findings;
-  };
+  if (config.qa.length === 0) return undefined;
+  const checks = new Set(config.qa);
+  return (pair, decoder) =>
+    checkPair(pair.source, pair.target, { checks, truncated: decoder.truncated, confidence: pair.confidence, minConfidence: config.minConfidence });
 }
