@@ -78,7 +78,7 @@ export async function runBatch(options: RunOptions | RunConfig, hooks: RunHooks 
     const result = await translateFiles({
       config,
       inputs: discovery.inputs,
-      translator: async () => (translator = await Translator.create({ ...settings, modelPath: model.folder }, internals)),
+      translator: async () => (translator = await Translator.create(Object.freeze({ ...settings, modelPath: model.folder }), internals)),
       records: cache?.outputs,
       memory: cache?.memory,
       toolVersion: version,
