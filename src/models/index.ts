@@ -28,5 +28,5 @@ export { MANIFEST_FILE, readManifest, type ManifestFile, type ModelManifest, typ
 export type { ModelProgressEvent, ProgressCallback } from './progress.js';
 export { DEFAULT_MODELS_DIR, listModels, modelFolder, parseModelId, removeModel, type InstalledModel } from './store.js';
 export { validateMarianFolder, type MarianFolderInfo } from './validate.js';
-export { checkOnnxFile, checkOnnxFiles } from './onnx-check.js';
+export { checkOnnxFile, checkOnnxFiles } from './onnx/check.js';
 export { describeProblems, verifyModelFolder, type FileCheck, type FileCheckStatus, type VerifyReport } from './verify.js';

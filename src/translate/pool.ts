@@ -13,6 +13,7 @@ import workerpool from 'workerpool';
 import { PoolError, errorMessage } from '../errors.js';
 import { workerFile } from '../util/worker-file.js';
 import type { BatchRequest, BatchResult, TranslationBackend } from './backend.js';
+import { prepareModel } from '../models/prepare.js';
 import type { ModelTokenizer } from './model-tokenizer.js';
 import { BATCH_STARTED, WORKER_METHODS, type TranslateReply, type WorkerInit } from './protocol.js';
 
@@ -81,9 +82,13 @@ export class TranslationPool implements TranslationBackend {
     });
   }
 
-  /** Starts the workers and waits until each has loaded its model (or failed to). */
+  /**
+   * Starts the workers and waits until each has loaded its model (or failed to). The workers load
+   * the prepared model (src/models/prepare.ts: the decoder computes log-probabilities itself).
+   */
   static async start(options: PoolOptions): Promise<TranslationPool> {
-    const pool = new TranslationPool(options);
+    const prepared = await prepareModel(options.modelPath, options.dtype);
+    const pool = new TranslationPool({ ...options, modelPath: prepared.folder });
     try {
       await Promise.all(Array.from({ length: options.workers }, () => pool.#run(WORKER_METHODS.ping, [], false)));
     } catch (error) {

@@ -99,6 +99,9 @@ function isIdentity(sourceRows: Int32Array, rows: number): boolean {
   return true;
 }
 
+const LOGITS = 'logits';
+const LOG_PROBS = 'logprobs';
+
 export class MarianStepDecoder implements StepDecoder {
   readonly vocabSize: number;
   readonly #decoder: OrtSessionLike;
@@ -112,9 +115,18 @@ export class MarianStepDecoder implements StepDecoder {
   /** past_key_values.* name -> tensor; empty before the first step. */
   #past = new Map<string, OrtTensorLike>();
 
+  /** The decoder has a `logprobs` output (see src/models/onnx/log-softmax.ts): read it instead of `logits`. */
+  readonly logProbs: boolean;
+  /** Outputs wanted on the first step: everything but the scores not read. */
+  readonly #firstFetches: readonly string[];
+
   private constructor(decoder: OrtSessionLike, dims: ModelDims, hidden: OrtTensorLike, mask: OrtTensorLike, batch: number) {
     this.#decoder = decoder;
-    this.#stepFetches = decoder.outputNames.filter((name) => !name.includes('.encoder.'));
+    this.logProbs = decoder.outputNames.includes(LOG_PROBS);
+    // Scores come out once: log-probabilities when the graph computes them, else the logits.
+    const unread = this.logProbs ? LOGITS : LOG_PROBS;
+    this.#firstFetches = decoder.outputNames.filter((name) => name !== unread);
+    this.#stepFetches = this.#firstFetches.filter((name) => !name.includes('.encoder.'));
     this.#dims = dims;
     this.vocabSize = dims.vocabSize;
     this.#rowSentence = Int32Array.from({ length: batch }, (_, i) => i);
@@ -172,9 +184,9 @@ export class MarianStepDecoder implements StepDecoder {
     }
     // After the first step the cross-attention cache only passes through the decoder: not
     // fetching it saves copying it out of ONNX Runtime on every step (about 15 MB at 16 rows).
-    const out = await this.#decoder.run(feeds, first ? undefined : this.#stepFetches);
-    const logits = out.logits;
-    if (!logits || logits.type !== 'float32') throw new Error('The decoder returned no float32 `logits`');
+    const out = await this.#decoder.run(feeds, first ? this.#firstFetches : this.#stepFetches);
+    const logits = out[this.logProbs ? LOG_PROBS : LOGITS];
+    if (!logits || logits.type !== 'float32') throw new Error(`The decoder returned no float32 \`${this.logProbs ? LOG_PROBS : LOGITS}\``);
     const [lr, steps, vocab] = logits.dims;
     if (lr !== rows || vocab !== this.vocabSize) {
       throw new Error(`Decoder logits have shape [${logits.dims.join(', ')}], expected [${rows}, 1, ${this.vocabSize}]`);
