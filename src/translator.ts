@@ -16,7 +16,8 @@ import type { TranslationBackend } from './translate/backend.js';
 import { loadModelTokenizer, type ModelTokenizer } from './translate/model-tokenizer.js';
 import { TranslationPool } from './translate/pool.js';
 import type { WorkerFaults } from './translate/protocol.js';
-import { Scheduler, type ProgressEvent, type SentenceMemory } from './translate/scheduler.js';
+import { BatchQueue } from './translate/batch-queue.js';
+import { maxBatchTokens, Scheduler, type ProgressEvent, type SentenceMemory } from './translate/scheduler.js';
 import { reviewerFor } from './qa/review.js';
 
 export interface TranslateCallOptions {
@@ -47,12 +48,26 @@ export class Translator {
   readonly modelPath: string;
   readonly #backend: TranslationBackend;
   readonly #tokenizer: ModelTokenizer;
+  /** One queue for every call, so that sentences from concurrent calls share batches. */
+  readonly #queue: BatchQueue;
 
   private constructor(config: TranslatorConfig, modelPath: string, backend: TranslationBackend, tokenizer: ModelTokenizer) {
     this.config = config;
     this.modelPath = modelPath;
     this.#backend = backend;
     this.#tokenizer = tokenizer;
+    this.#queue = new BatchQueue({
+      backend,
+      decode: config.decode,
+      batchSize: config.batchSize,
+      maxBatchTokens: maxBatchTokens(config.batchSize),
+      maxAttempts: config.maxAttempts,
+    });
+  }
+
+  /** Sentences waiting for a batch, and batches running: a service's measure of load. */
+  get load(): { waiting: number; running: number } {
+    return { waiting: this.#queue.waiting, running: this.#queue.running };
   }
 
   /** Loads the model (in every worker) and returns a ready Translator. */
@@ -86,12 +101,11 @@ export class Translator {
   ): AsyncGenerator<AlignedParagraph> {
     const { config } = this;
     const scheduler = new Scheduler({
-      backend: this.#backend,
+      queue: this.#queue,
       counter: this.#tokenizer.counter,
-      decode: config.decode,
       batchSize: config.batchSize,
+      capacity: this.#backend.capacity,
       tokenBudget: config.tokenBudget,
-      maxAttempts: config.maxAttempts,
       review: reviewerFor(config),
       ...call,
     });

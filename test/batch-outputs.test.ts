@@ -13,10 +13,9 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { translateFiles } from '../src/batch/translate-files.js';
-import { DEFAULT_DECODE, resolveRunConfig } from '../src/config.js';
+import { resolveRunConfig } from '../src/config.js';
 import { discoverInputs } from '../src/read/discover.js';
-import { Scheduler } from '../src/translate/scheduler.js';
-import { wordTokenCounter } from '../src/translate/token-counter.js';
+import { echoTranslator } from './helpers/scheduling.js';
 import { TINY_MODEL_DIR } from './helpers/models.js';
 import { runCli } from './helpers/cli.js';
 import { canMount, mountTmpfs } from './helpers/tmpfs.js';
@@ -248,17 +247,6 @@ describe('leftovers', () => {
 });
 
 describe('paragraphs longer than the reader block', () => {
-  const counter = wordTokenCounter((word) => Math.max(1, Math.ceil(word.length / 4)));
-  const echo = {
-    capacity: 2,
-    translate: async ({ texts }: { texts: string[] }) => ({ translations: texts.map((text) => ({ text, tokens: 1, logprob: 0, truncated: false })) }),
-    close: async () => undefined,
-  };
-  const echoTranslator = {
-    translateParagraphs: (paragraphs: Parameters<Scheduler['translate']>[0]) =>
-      new Scheduler({ backend: echo, counter, decode: DEFAULT_DECODE, batchSize: 16, tokenBudget: 200, maxAttempts: 1 }).translate(paragraphs),
-  };
-
   async function jsonlParagraphs(file: string, out: string): Promise<string[]> {
     const config = resolveRunConfig({ inputs: [file], outDir: out, formats: ['jsonl'], model: 'echo', workers: 1, cache: false });
     const { inputs } = await discoverInputs([file], { cwd: process.cwd() });

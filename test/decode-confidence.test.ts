@@ -67,7 +67,7 @@ describe('confidence', () => {
   for (const beams of [1, 4]) {
     it(`equals a teacher-forced pass over the chosen tokens, to 1e-4 (beams ${beams})`, async () => {
       const decode = { ...DEFAULT_DECODE, beams };
-      const config = searchConfig(prepared, decode);
+      const config = searchConfig(prepared as unknown as Parameters<typeof searchConfig>[0], decode);
       const results = await decodeTokens(prepared, encodeTexts(tokenizer, SENTENCES), config);
       const start = config.decoderStartTokenId;
       for (const [i, result] of results.entries()) {

@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { SourceParagraph } from '../src/document.js';
 import { PoolError } from '../src/errors.js';
-import { DEFAULT_DECODE } from '../src/config.js';
 import type { TranslationBackend } from '../src/translate/backend.js';
-import { Scheduler, type ProgressEvent, type SentenceMemory, type StoredTranslation } from '../src/translate/scheduler.js';
-import { wordTokenCounter } from '../src/translate/token-counter.js';
-
-const counter = wordTokenCounter((word) => Math.max(1, Math.ceil(word.length / 4)));
+import type { ProgressEvent, Scheduler, SentenceMemory, StoredTranslation } from '../src/translate/scheduler.js';
+import { schedulerOver, type SchedulerSettings } from './helpers/scheduling.js';
 
 function paragraph(index: number, sentences: string[]): SourceParagraph {
   let offset = 0;
@@ -39,13 +36,14 @@ async function collect(scheduler: Scheduler, input: SourceParagraph[]) {
   return out;
 }
 
-const base = { counter, decode: DEFAULT_DECODE, batchSize: 4, tokenBudget: 50, maxAttempts: 3 };
+const base = { batchSize: 4, tokenBudget: 50, maxAttempts: 3 };
+const scheduler = (pool: TranslationBackend, settings: Partial<SchedulerSettings> = {}) => schedulerOver(pool, { ...base, ...settings });
 
 describe('Scheduler', () => {
   it('keeps paragraph order and alignment across windows under random delays', async () => {
     const input = Array.from({ length: 120 }, (_, i) => paragraph(i, [`Phrase ${i} a.`, `Phrase ${i} b.`]));
     const pool = new FakePool();
-    const out = await collect(new Scheduler({ ...base, backend: pool, windowPieces: 16 }), input);
+    const out = await collect(scheduler(pool, { windowPieces: 16 }), input);
     expect(out.map((p) => p.index)).toEqual(input.map((p) => p.index));
     out.forEach((p, i) => {
       expect(p.pairs.map((pair) => pair.source)).toEqual(input[i].sentences.map((s) => s.text));
@@ -58,7 +56,7 @@ describe('Scheduler', () => {
   it('retries a crashed batch and translates everything', async () => {
     const pool = new FakePool((_texts, call) => (call === 1 ? new PoolError('crashed', 'worker died') : undefined));
     const input = [paragraph(0, ['Un.', 'Deux.', 'Trois.'])];
-    const [out] = await collect(new Scheduler({ ...base, backend: pool }), input);
+    const [out] = await collect(scheduler(pool), input);
     expect(out.pairs.map((p) => p.target)).toEqual(['UN.', 'DEUX.', 'TROIS.']);
     expect(out.pairs.every((p) => p.flags.length === 0)).toBe(true);
     expect(pool.calls.length).toBe(2);
@@ -68,7 +66,7 @@ describe('Scheduler', () => {
     const pool = new FakePool((texts) => (texts.some((t) => t.includes('poison')) ? new PoolError('timeout', 'hung') : undefined));
     const events: ProgressEvent[] = [];
     const input = [paragraph(0, ['Avant.', 'Du poison ici.', 'Après.'])];
-    const [out] = await collect(new Scheduler({ ...base, backend: pool, maxAttempts: 3, onProgress: (e) => events.push(e) }), input);
+    const [out] = await collect(scheduler(pool, { maxAttempts: 3, onProgress: (e) => events.push(e) }), input);
     expect(out.pairs.map((p) => p.target)).toEqual(['AVANT.', 'Du poison ici.', 'APRÈS.']);
     expect(out.pairs[1].flags).toEqual(['failed']);
     // Two whole-batch tries, then three single-sentence calls.
@@ -78,7 +76,7 @@ describe('Scheduler', () => {
 
   it('stops the run on a model load failure instead of retrying', async () => {
     const pool = new FakePool(() => new PoolError('load', 'no such model'));
-    await expect(collect(new Scheduler({ ...base, backend: pool }), [paragraph(0, ['Un.'])])).rejects.toThrow(/no such model/);
+    await expect(collect(scheduler(pool), [paragraph(0, ['Un.'])])).rejects.toThrow(/no such model/);
     expect(pool.calls.length).toBe(1);
   });
 
@@ -89,7 +87,7 @@ describe('Scheduler', () => {
       putMany: (entries) => entries.forEach(([s, t]) => store.set(s, t)),
     };
     const pool = new FakePool();
-    const [out] = await collect(new Scheduler({ ...base, backend: pool, memory }), [paragraph(0, ['Connu.', 'Nouveau.', 'Nouveau.'])]);
+    const [out] = await collect(scheduler(pool, { memory }), [paragraph(0, ['Connu.', 'Nouveau.', 'Nouveau.'])]);
     expect(out.pairs.map((p) => p.target)).toEqual(['KNOWN.', 'NOUVEAU.', 'NOUVEAU.']);
     expect(pool.calls).toEqual([['Nouveau.']]); // once, though it occurs twice
     expect(store.get('Nouveau.')).toEqual({ target: 'NOUVEAU.', tokens: 2, logprob: -1, truncated: false });
@@ -106,10 +104,10 @@ describe('Scheduler', () => {
     const english = paragraph(1, ['This is English.']);
     const isFrench = (text: string) => !text.startsWith('This');
     const pool = new FakePool();
-    const flagged = await collect(new Scheduler({ ...base, backend: pool, isFrench }), [header, english]);
+    const flagged = await collect(scheduler(pool, { isFrench }), [header, english]);
     expect(flagged[0].pairs.map((p) => [p.target, p.flags])).toEqual([['date 2023-03', ['verbatim']], ['UN TITRE', []]]);
     expect(flagged[1].pairs[0]).toMatchObject({ target: 'THIS IS ENGLISH.', flags: ['not-french'] });
-    const skipped = await collect(new Scheduler({ ...base, backend: pool, isFrench, skipNonFrench: true }), [english]);
+    const skipped = await collect(scheduler(pool, { isFrench, skipNonFrench: true }), [english]);
     expect(skipped[0].pairs[0]).toMatchObject({ target: 'This is English.', flags: ['not-french', 'skipped'] });
   });
 
@@ -120,7 +118,7 @@ describe('Scheduler', () => {
       return undefined;
     });
     const input = Array.from({ length: 50 }, (_, i) => paragraph(i, [`Phrase ${i}.`]));
-    await expect(collect(new Scheduler({ ...base, backend: pool, signal: controller.signal, windowPieces: 8 }), input)).rejects.toThrow();
+    await expect(collect(scheduler(pool, { signal: controller.signal, windowPieces: 8 }), input)).rejects.toThrow();
     expect(pool.calls.length).toBeLessThan(13);
   });
 });

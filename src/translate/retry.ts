@@ -14,13 +14,12 @@ export interface RetryOptions {
   decode: DecodeSettings;
   /** Tries in all: whole-batch tries, then one sentence-by-sentence try. */
   maxAttempts: number;
-  /** Called with the texts of each successful call and their outcomes. */
-  onTranslated?: (texts: readonly string[], outcomes: readonly PieceOutcome[]) => void;
-  onFailed?: (text: string) => void;
 }
 
 export async function translateWithRetry(texts: readonly string[], options: RetryOptions): Promise<PieceOutcome[]> {
-  const wholeBatchTries = texts.length > 1 ? options.maxAttempts - 1 : options.maxAttempts;
+  // With one try in all, or one text, every try is a whole-batch try.
+  const oneByOne = texts.length > 1 && options.maxAttempts > 1;
+  const wholeBatchTries = oneByOne ? options.maxAttempts - 1 : options.maxAttempts;
   for (let attempt = 0; attempt < wholeBatchTries; attempt++) {
     try {
       return await call(texts, options);
@@ -28,14 +27,14 @@ export async function translateWithRetry(texts: readonly string[], options: Retr
       throwIfFatal(error);
     }
   }
-  if (texts.length === 1) return [failed(texts[0], options)];
+  if (!oneByOne) return texts.map(failed);
   const outcomes: PieceOutcome[] = [];
   for (const text of texts) {
     try {
       outcomes.push(...(await call([text], options)));
     } catch (error) {
       throwIfFatal(error);
-      outcomes.push(failed(text, options));
+      outcomes.push(failed(text));
     }
   }
   return outcomes;
@@ -43,13 +42,10 @@ export async function translateWithRetry(texts: readonly string[], options: Retr
 
 async function call(texts: readonly string[], options: RetryOptions): Promise<PieceOutcome[]> {
   const result = await options.backend.translate({ texts: [...texts], decode: options.decode });
-  const outcomes = result.translations.map(({ text, tokens, logprob, truncated }) => ({ target: text, failed: false, tokens, logprob, truncated }));
-  options.onTranslated?.(texts, outcomes);
-  return outcomes;
+  return result.translations.map(({ text, tokens, logprob, truncated }) => ({ target: text, failed: false, tokens, logprob, truncated }));
 }
 
-function failed(text: string, options: RetryOptions): PieceOutcome {
-  options.onFailed?.(text);
+function failed(text: string): PieceOutcome {
   return { target: text, failed: true };
 }
 

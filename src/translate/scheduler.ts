@@ -2,20 +2,16 @@
  * Turns a stream of source paragraphs into a stream of aligned paragraphs, in order.
  *
  * Paragraphs are taken in windows. A window's sentences are cut to the token budget, looked up
- * in the translation memory, de-duplicated, grouped into length-sorted batches and queued on a
- * p-queue whose concurrency equals the backend's capacity. Earlier windows get higher priority,
- * so output can be written in document order while later windows are already translating; at
- * most `windowsInFlight` windows are held, so memory stays flat however long the input is.
- * Retrying is retry.ts's job and pairing sources with translations is the align stage's.
+ * in the translation memory, de-duplicated, sorted by length and submitted to the Translator's
+ * batch queue (batch-queue.ts), which cuts batches across all concurrent calls. A window's texts
+ * run before the next window's, so output can be written in document order while later windows
+ * are already translating; at most `windowsInFlight` windows are held, so memory stays flat
+ * however long the input is. Pairing sources with translations is the align stage's job.
  */
-import PQueue from 'p-queue';
 import { alignParagraph, type PieceOutcome, type ReviewPair } from '../align/index.js';
 import type { AlignedParagraph, PairFlag, SourceParagraph } from '../document.js';
 import { countWords } from '../document.js';
-import type { TranslationBackend } from './backend.js';
-import { makeBatches } from './batches.js';
-import type { DecodeSettings } from './protocol.js';
-import { translateWithRetry } from './retry.js';
+import type { BatchQueue, QueueItem } from './batch-queue.js';
 import { splitByBudget } from './token-budget.js';
 import type { TokenCounter } from './token-counter.js';
 
@@ -46,14 +42,14 @@ export interface ProgressEvent {
 }
 
 export interface SchedulerOptions {
-  backend: TranslationBackend;
+  /** Where texts go to be translated (shared by every call on one Translator). */
+  queue: BatchQueue;
   counter: TokenCounter;
-  decode: DecodeSettings;
-  batchSize: number;
   /** Longest piece, in tokens, sent to the model. */
   tokenBudget: number;
-  /** Tries for a failing batch (see retry.ts). */
-  maxAttempts: number;
+  /** Sizes the window (see defaultWindowPieces). */
+  batchSize: number;
+  capacity: number;
   memory?: SentenceMemory;
   /** Decides whether a paragraph is French; others are flagged `not-french` (or skipped). */
   isFrench?: (text: string) => boolean;
@@ -87,16 +83,15 @@ export function defaultWindowPieces(batchSize: number, workers: number): number 
 
 export class Scheduler {
   readonly #options: SchedulerOptions & { windowPieces: number; windowsInFlight: number };
-  readonly #queue: PQueue;
-  #windowSeq = 0;
+  readonly #caller: ReturnType<BatchQueue['caller']>;
 
   constructor(options: SchedulerOptions) {
     this.#options = {
-      windowPieces: defaultWindowPieces(options.batchSize, options.backend.capacity),
+      windowPieces: defaultWindowPieces(options.batchSize, options.capacity),
       windowsInFlight: 2,
       ...options,
     };
-    this.#queue = new PQueue({ concurrency: options.backend.capacity });
+    this.#caller = options.queue.caller(options.signal, (settled) => this.#settled(settled));
   }
 
   /** Translates paragraphs as they arrive and yields them aligned, in input order. */
@@ -105,7 +100,7 @@ export class Scheduler {
     let window: SourceParagraph[] = [];
     let windowSize = 0;
     const launch = () => {
-      const promise = this.#translateWindow(window, this.#windowSeq++);
+      const promise = this.#translateWindow(window);
       // Marked handled now; the rejection is still seen when the window is awaited in turn.
       promise.catch(() => undefined);
       inFlight.push(promise);
@@ -125,8 +120,8 @@ export class Scheduler {
     while (inFlight.length > 0) yield* await inFlight.shift()!;
   }
 
-  async #translateWindow(paragraphs: SourceParagraph[], seq: number): Promise<AlignedParagraph[]> {
-    const { counter, tokenBudget, isFrench, skipNonFrench, memory, batchSize } = this.#options;
+  async #translateWindow(paragraphs: SourceParagraph[]): Promise<AlignedParagraph[]> {
+    const { counter, tokenBudget, isFrench, skipNonFrench, memory } = this.#options;
     const paragraphFlags = paragraphs.map((paragraph): PairFlag[] => {
       const french = paragraph.kind === 'non-prose' || !isFrench || isFrench(paragraph.text);
       if (french) return [];
@@ -144,48 +139,31 @@ export class Scheduler {
     const outcomes = new Map<string, PieceOutcome>();
     const known = memory?.getMany([...new Set(allPieces.map((piece) => piece.text))]) ?? new Map<string, StoredTranslation>();
     for (const [source, stored] of known) outcomes.set(source, { ...stored, failed: false });
-    const todo = new Map<string, { text: string; tokens: number }>();
+    const todo = new Map<string, QueueItem>();
     for (const piece of allPieces) if (!outcomes.has(piece.text)) todo.set(piece.text, { text: piece.text, tokens: piece.tokens });
     if (known.size > 0) this.#report({ translated: 0, cached: known.size, failed: 0, sourceWords: sumWords([...known.keys()]), targetTokens: 0 });
 
-    const batches = makeBatches([...todo.values()], batchSize, maxBatchTokens(batchSize));
-    await Promise.all(
-      batches.map((batch) =>
-        this.#queue.add(
-          async () => {
-            this.#options.signal?.throwIfAborted();
-            const texts = batch.map((item) => item.text);
-            const results = await translateWithRetry(texts, {
-              backend: this.#options.backend,
-              decode: this.#options.decode,
-              maxAttempts: this.#options.maxAttempts,
-              onTranslated: (done, results) => this.#stored(done, results),
-              onFailed: (text) => this.#report({ translated: 0, cached: 0, failed: 1, sourceWords: countWords(text), targetTokens: 0 }),
-            });
-            texts.forEach((text, i) => outcomes.set(text, results[i]));
-          },
-          // p-queue runs higher priorities first: earlier windows before later ones.
-          { priority: -seq },
-        ),
-      ),
-    );
+    // Longest first: the slowest batches start early, and neighbours in the queue pad little.
+    const items = [...todo.values()].sort((a, b) => b.tokens - a.tokens);
+    const results = await Promise.all(this.#caller.submit(items));
+    items.forEach((item, i) => outcomes.set(item.text, results[i]));
     return paragraphs.map((paragraph, p) =>
       alignParagraph(paragraph, paragraphFlags[p], pieces[p].map((list) => list.map((piece) => piece.text)), outcomes, this.#options.review),
     );
   }
 
-  /** Records fresh translations in the memory and reports them. */
-  #stored(texts: readonly string[], results: readonly PieceOutcome[]): void {
-    this.#options.memory?.putMany(texts.map((text, i) => {
-      const { target, tokens, logprob, truncated } = results[i];
-      return [text, { target, tokens, logprob, truncated }] as const;
-    }));
+  /** A batch's outcomes for this call: fresh translations are stored in the memory and reported. */
+  #settled(settled: ReadonlyArray<readonly [QueueItem, PieceOutcome]>): void {
+    const translated = settled.filter(([, outcome]) => !outcome.failed);
+    if (translated.length > 0) {
+      this.#options.memory?.putMany(translated.map(([item, { target, tokens, logprob, truncated }]) => [item.text, { target, tokens, logprob, truncated }] as const));
+    }
     this.#report({
-      translated: texts.length,
+      translated: translated.length,
       cached: 0,
-      failed: 0,
-      sourceWords: sumWords(texts),
-      targetTokens: results.reduce((sum, r) => sum + (r.tokens ?? 0), 0),
+      failed: settled.length - translated.length,
+      sourceWords: sumWords(settled.map(([item]) => item.text)),
+      targetTokens: translated.reduce((sum, [, outcome]) => sum + (outcome.tokens ?? 0), 0),
     });
   }
 

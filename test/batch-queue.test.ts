@@ -1,0 +1,72 @@
+/** The Translator's one queue: batches across concurrent calls, fair turns, aborts drop waiting texts. */
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_DECODE } from '../src/config.js';
+import type { TranslationBackend } from '../src/translate/backend.js';
+import { BatchQueue, type QueueItem } from '../src/translate/batch-queue.js';
+
+/** A backend that records each batch and answers when released. */
+function recordingBackend(capacity: number) {
+  const batches: string[][] = [];
+  const backend: TranslationBackend = {
+    capacity,
+    translate: async ({ texts }) => {
+      batches.push(texts);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      return { translations: texts.map((text) => ({ text: text.toUpperCase(), tokens: 1, logprob: -1, truncated: false })) };
+    },
+    close: async () => undefined,
+  };
+  return { backend, batches };
+}
+
+const items = (prefix: string, n: number, tokens = 10): QueueItem[] => Array.from({ length: n }, (_, i) => ({ text: `${prefix}${i}`, tokens }));
+const queueOver = (backend: TranslationBackend, batchSize = 8) => new BatchQueue({ backend, decode: DEFAULT_DECODE, batchSize, maxBatchTokens: batchSize * 64, maxAttempts: 1 });
+
+describe('BatchQueue', () => {
+  it('puts sentences of concurrent small calls in the same batches', async () => {
+    const { backend, batches } = recordingBackend(1);
+    const queue = queueOver(backend);
+    const calls = Array.from({ length: 8 }, (_, c) => Promise.all(queue.caller().submit(items(`c${c}-`, 2))));
+    const results = await Promise.all(calls);
+    expect(results.flat().map((r) => r.target)).toEqual(Array.from({ length: 8 }, (_, c) => [`C${c}-0`, `C${c}-1`]).flat());
+    // 16 sentences from 8 calls in batches of 8: far fewer model calls than calls.
+    expect(batches.length).toBeLessThanOrEqual(3);
+    expect(new Set(batches[1].map((text) => text.split('-')[0])).size).toBeGreaterThan(1);
+  });
+
+  it('serves a small call early even behind a huge one', async () => {
+    const { backend, batches } = recordingBackend(1);
+    const queue = queueOver(backend);
+    const huge = Promise.all(queue.caller().submit(items('big', 400)));
+    const small = Promise.all(queue.caller().submit(items('small', 3)));
+    await small;
+    const firstWithSmall = batches.findIndex((batch) => batch.some((text) => text.startsWith('small')));
+    expect(firstWithSmall).toBeLessThanOrEqual(1); // the first batch started before it arrived
+    await huge;
+    expect(batches.flat()).toHaveLength(403);
+  });
+
+  it('keeps a single call in its own order, batch by batch, within the padded-token cap', async () => {
+    const { backend, batches } = recordingBackend(2);
+    const queue = queueOver(backend, 4);
+    const texts = [...items('long', 3, 100), ...items('short', 6, 5)];
+    await Promise.all(queue.caller().submit(texts));
+    expect(batches.flat()).toEqual(texts.map((item) => item.text));
+    // 4 x 100 padded tokens would exceed 4 x 64: long rows go in smaller batches.
+    for (const batch of batches) expect(batch.length * (batch[0].startsWith('long') ? 100 : 5)).toBeLessThanOrEqual(4 * 64);
+  });
+
+  it('drops the waiting sentences of a call that is aborted, and nothing else', async () => {
+    const { backend, batches } = recordingBackend(1);
+    const queue = queueOver(backend, 2);
+    const controller = new AbortController();
+    const doomed = queue.caller(controller.signal).submit(items('gone', 10));
+    const kept = Promise.all(queue.caller().submit(items('kept', 4)));
+    controller.abort(new Error('client went away'));
+    const settled = await Promise.allSettled(doomed);
+    expect(settled.filter((s) => s.status === 'rejected').length).toBeGreaterThanOrEqual(8);
+    expect((await kept).map((r) => r.target)).toEqual(['KEPT0', 'KEPT1', 'KEPT2', 'KEPT3']);
+    expect(batches.flat().filter((text) => text.startsWith('gone')).length).toBeLessThanOrEqual(2);
+    expect(queue.waiting).toBe(0);
+  });
+});
