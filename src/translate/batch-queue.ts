@@ -9,6 +9,7 @@
  * waiting calls in turn, a fair share each, so one huge call cannot starve small ones; with one
  * call (a batch run) a batch is the next `batchSize` texts of its window, as before.
  */
+import PQueue from 'p-queue';
 import type { PieceOutcome } from '../align/index.js';
 import type { TranslationBackend } from './backend.js';
 import type { DecodeSettings } from './protocol.js';
@@ -51,13 +52,18 @@ export type SettledHandler = (settled: ReadonlyArray<readonly [item: QueueItem, 
 
 export class BatchQueue {
   readonly #options: BatchQueueOptions;
+  /**
+   * Runs batches, as many at once as the backend can take. Each task forms its batch only when it
+   * starts, from whatever is waiting then: late arrivals join, and turns stay fair.
+   */
+  readonly #slots: PQueue;
   /** Callers with texts waiting, in turn order. */
   #turns: Caller[] = [];
-  #running = 0;
   #waiting = 0;
 
   constructor(options: BatchQueueOptions) {
     this.#options = options;
+    this.#slots = new PQueue({ concurrency: options.backend.capacity });
   }
 
   /** Texts submitted and not yet in a running batch (for backpressure: a service answers 429 above a bound). */
@@ -67,7 +73,7 @@ export class BatchQueue {
 
   /** Batches running now. */
   get running(): number {
-    return this.#running;
+    return this.#slots.pending;
   }
 
   /** A handle for one call: its submissions run in order, and stop when `signal` aborts. */
@@ -101,13 +107,14 @@ export class BatchQueue {
     this.#waiting = this.#turns.reduce((n, caller) => n + caller.waiting.length, 0);
   }
 
+  /** Queues enough batch tasks for what is waiting (a task that finds nothing left just ends). */
   #dispatch(): void {
-    while (this.#running < this.#options.backend.capacity && this.#turns.length > 0) {
-      const batch = this.#nextBatch();
-      if (batch.length === 0) break;
-      this.#running++;
-      void this.#run(batch).finally(() => {
-        this.#running--;
+    const needed = Math.ceil(this.#waiting / this.#options.batchSize);
+    for (let queued = this.#slots.size; queued < needed; queued++) {
+      void this.#slots.add(async () => {
+        const batch = this.#nextBatch();
+        if (batch.length > 0) await this.#run(batch);
+        // Texts that did not fit the padded-token cap are still waiting.
         this.#dispatch();
       });
     }
