@@ -89,14 +89,16 @@ const SCRIPT = `
 
 const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 
+/**
+ * A Content-Security-Policy that allows one inline script and one inline stylesheet, by hash, and
+ * nothing else. Shared with `fr2en compare`'s page.
+ */
+export function hashedInlinePolicy(script: string, style: string): string {
+  return ["default-src 'none'", `script-src ${sha256(script)}`, `style-src ${sha256(style)}`, "base-uri 'none'", "form-action 'none'"].join('; ');
+}
+
 /** The page's policy: exported so tests can check it. */
-export const HTML_CSP = [
-  "default-src 'none'",
-  `script-src ${sha256(SCRIPT)}`,
-  `style-src ${sha256(STYLE)}`,
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
+export const HTML_CSP = hashedInlinePolicy(SCRIPT, STYLE);
 
 /** One badge per quality finding: the check name always, the message in review mode and print. */
 function qaBadges(pair: SentencePair): string {
