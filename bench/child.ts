@@ -12,10 +12,14 @@ import { runFr2en } from './lib/runners/fr2en.js';
 import type { Measured } from './lib/runners/measured.js';
 import { runNaive } from './lib/runners/naive.js';
 import { runPool } from './lib/runners/pool.js';
+import { runQuality } from './lib/runners/quality.js';
 import { failedResult, type ChildJob, type ConfigSpec, type RunResult } from './lib/types.js';
 import type { Workload } from './lib/workload.js';
 
-async function run(spec: ConfigSpec, modelDir: string, workload: Workload): Promise<Measured> {
+async function run(spec: ConfigSpec, modelDir: string, workloadFile: string): Promise<Measured> {
+  // A quality row's workload file is its test set's French text (bench/lib/quality.ts).
+  if (spec.kind === 'quality') return runQuality(spec, modelDir, workloadFile);
+  const workload = JSON.parse(readFileSync(workloadFile, 'utf8')) as Workload;
   switch (spec.kind) {
     case 'naive':
       return runNaive(spec, modelDir, workload);
@@ -43,11 +47,10 @@ async function run(spec: ConfigSpec, modelDir: string, workload: Workload): Prom
 }
 
 const job = JSON.parse(process.argv[2] ?? '') as ChildJob;
-const workload = JSON.parse(readFileSync(job.workloadFile, 'utf8')) as Workload;
 const rss = new PeakRss();
 let result: RunResult;
 try {
-  const measured = await run(job.config.spec, job.modelDir, workload);
+  const measured = await run(job.config.spec, job.modelDir, job.workloadFile);
   result = { id: job.config.id, ok: true, ...measured, peakRssMiB: rss.stop() };
 } catch (error) {
   result = failedResult(job.config.id, error instanceof Error ? (error.stack ?? error.message) : String(error), rss.stop());

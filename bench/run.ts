@@ -8,6 +8,7 @@
  *   npm run bench -- --only naive-q8,fr2en-defaults --out bench/out/x.json
  *   npm run bench -- --list            the configuration ids (--only also takes a group: sweep, ceiling, ...)
  *   npm run bench -- --sentences 64    a smaller (or larger) workload
+ *   npm run bench -- --only quality    BLEU, chrF and speed of decoding settings on a real model (../shared)
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { loadModelTokenizer } from '../src/translate/model-tokenizer.js';
 import { machineDetails } from './lib/machine.js';
 import { BENCH_MODEL, ensureBenchModel } from './lib/model.js';
 import { makePlan } from './lib/plan.js';
+import { runQualityGroup } from './lib/quality.js';
 import { checkGoals, formatSummary, formatTable, summarize, toRow, type Row } from './lib/report.js';
 import { failedResult, type BenchConfig, type ChildJob, type RunResult } from './lib/types.js';
 import { buildWorkload, paddedPositions, workloadBatches, type Workload } from './lib/workload.js';
@@ -129,10 +131,14 @@ async function main(argv: string[]): Promise<number> {
     for (const config of all) console.log(`${config.id.padEnd(24)} ${config.group.padEnd(9)} ${config.label}`);
     return 0;
   }
-  const configs = selectConfigs(plan.configs, args.only, all);
+  const selected = selectConfigs(plan.configs, args.only, all);
+  // Quality rows bring their own model and test set (bench/lib/quality.ts); the others share the generated model.
+  const configs = selected.filter((config) => config.group !== 'quality');
+  const qualityConfigs = selected.filter((config) => config.group === 'quality');
   const defaultOut = args.quick ? 'bench/out/results-quick.json' : args.only ? 'bench/out/results-partial.json' : 'bench/results.json';
   const outFile = path.resolve(REPO_ROOT, args.out ?? defaultOut);
   mkdirSync(OUT_DIR, { recursive: true });
+  if (configs.length === 0) return runQualityOnly(qualityConfigs, outFile);
 
   const model = await ensureBenchModel(REPO_ROOT, log);
   const workload = buildWorkload(REPO_ROOT, args.sentences ?? plan.sentences, (await loadModelTokenizer(model.dir)).counter);
@@ -159,6 +165,8 @@ async function main(argv: string[]): Promise<number> {
     );
   }
 
+  const quality = qualityConfigs.length > 0 ? await runQualityGroup(qualityConfigs, { repoRoot: REPO_ROOT, outDir: OUT_DIR, runChild, log }) : undefined;
+
   const naiveFp32 = results.get('naive-fp32');
   const rows: Row[] = configs.map((config) => toRow(config, results.get(config.id)!, machine.cores, naiveFp32));
   const summary = summarize(rows, configs);
@@ -166,6 +174,7 @@ async function main(argv: string[]): Promise<number> {
   console.log(formatTable(rows));
   console.log();
   console.log(formatSummary(summary, goals));
+  if (quality) console.log(`\n${quality.text}`);
 
   const { notes, ...keys } = summary;
   const report = {
@@ -189,10 +198,21 @@ async function main(argv: string[]): Promise<number> {
     tokenizer,
     paddingBound: padding,
     rows: rows.map(({ result, ...row }) => ({ ...row, computedTokens: result.computedTokens, pieces: result.pieces, extra: result.extra })),
+    ...(quality ? { quality: quality.report } : {}),
   };
   writeFileSync(outFile, `${JSON.stringify(report, null, 2)}\n`);
   log(`wrote ${path.relative(REPO_ROOT, outFile)}`);
-  return rows.every((row) => row.ok) ? 0 : 1;
+  return rows.every((row) => row.ok) && (quality?.ok ?? true) ? 0 : 1;
+}
+
+/** `--only quality`: the quality rows alone, without generating the benchmark model. */
+async function runQualityOnly(configs: BenchConfig[], outFile: string): Promise<number> {
+  const quality = await runQualityGroup(configs, { repoRoot: REPO_ROOT, outDir: OUT_DIR, runChild, log });
+  console.log(quality.text);
+  const report = { date: new Date().toISOString(), mode: 'partial', machine: machineDetails(REPO_ROOT), quality: quality.report };
+  writeFileSync(outFile, `${JSON.stringify(report, null, 2)}\n`);
+  log(`wrote ${path.relative(REPO_ROOT, outFile)}`);
+  return quality.ok ? 0 : 1;
 }
 
 try {

@@ -3,6 +3,7 @@
  * give only the options they change; everything else is the Translator's default.
  */
 import { WORKER_OLD_SPACE_MIB } from '../../src/translate/pool.js';
+import { QUALITY_CONFIGS } from './quality.js';
 import type { BenchConfig } from './types.js';
 
 /** Ids the summary keys are computed from. */
@@ -83,5 +84,5 @@ export function makePlan(quick: boolean): Plan {
   if (quick) {
     return { sentences: 40, configs: [...baseline, defaults, ceilings[0], scaling[0], beams] };
   }
-  return { sentences: 400, configs: [...baseline, defaults, ...sweep, ...ceilings, ...scaling, beams] };
+  return { sentences: 400, configs: [...baseline, defaults, ...sweep, ...ceilings, ...scaling, beams, ...QUALITY_CONFIGS] };
 }

@@ -64,15 +64,28 @@ export interface CeilingConfig {
   workerOldSpaceMiB?: number;
 }
 
-export type ConfigSpec = NaiveConfig | Fr2enConfig | PoolConfig | CeilingConfig;
+/**
+ * Translation quality with real decoding: fr2en's Translator on a real model and a test set with
+ * human translations (bench/lib/quality.ts), scored with BLEU and chrF. Options not given keep
+ * fr2en's defaults.
+ */
+export interface QualityConfig {
+  kind: 'quality';
+  dtype?: ModelDtype;
+  beams?: number;
+  /** The repetition guard (fr2en default 4; 0 turns it off). */
+  noRepeatNgramSize?: number;
+}
+
+export type ConfigSpec = NaiveConfig | Fr2enConfig | PoolConfig | CeilingConfig | QualityConfig;
 
 export interface BenchConfig {
   /** Short stable id, used by `--only` and as the key in results.json. */
   id: string;
   /** The row label in the table. */
   label: string;
-  /** Which part of the plan the row belongs to (a, b, c, sweep, ceiling, scaling, beams). */
-  group: 'baseline' | 'defaults' | 'sweep' | 'ceiling' | 'scaling' | 'beams';
+  /** Which part of the plan the row belongs to (a, b, c, sweep, ceiling, scaling, beams, quality). */
+  group: 'baseline' | 'defaults' | 'sweep' | 'ceiling' | 'scaling' | 'beams' | 'quality';
   spec: ConfigSpec;
 }
 

@@ -75,7 +75,13 @@ function userCacheDir(env: NodeJS.ProcessEnv): string {
   return path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'fr2en');
 }
 
+/**
+ * A folder whose mode grants nobody write permission counts as read-only even when access() says
+ * yes: root passes every access check, and a shared model marked read-only must stay untouched.
+ */
 async function isWritable(folder: string): Promise<boolean> {
+  const mode = await stat(folder).then((info) => info.mode, () => 0);
+  if ((mode & 0o222) === 0) return false;
   return access(folder, constants.W_OK).then(
     () => true,
     () => false,
