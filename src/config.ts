@@ -218,6 +218,13 @@ export interface RunOptions extends TranslatorOptions, HubOptions {
   cacheErrors?: 'stop' | 'continue';
   /** Leave paragraphs that are not French untranslated. */
   skipNonFrench?: boolean;
+  /**
+   * Files translated at once. Their sentences share batches, which keeps every worker busy on a
+   * corpus of short articles (and many remote workers busy with `redis`); the price is that in q8 a
+   * sentence's translation can then depend on the other files' sentences that shared its batch.
+   * @default 1
+   */
+  parallelFiles?: number;
   /** Width of `sbs` output. @default 100 */
   width?: number;
   /** ANSI colour in `sbs` output. @default false */
@@ -242,6 +249,7 @@ export interface RunConfig {
   readonly cache: string | undefined;
   readonly cacheErrors: 'stop' | 'continue';
   readonly skipNonFrench: boolean;
+  readonly parallelFiles: number;
   readonly write: { readonly width: number; readonly color: boolean };
 }
 
@@ -277,6 +285,7 @@ export function resolveRunConfig(options: RunOptions): RunConfig {
     cache,
     cacheErrors: checkChoice('cacheErrors', o.cacheErrors ?? 'stop', ['stop', 'continue'] as const),
     skipNonFrench: o.skipNonFrench ?? false,
+    parallelFiles: checkInteger('parallelFiles', o.parallelFiles ?? 1, 1, 256),
     write: Object.freeze({ width, color: o.color ?? false }),
   });
 }

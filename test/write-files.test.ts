@@ -35,7 +35,7 @@ describe('openOutput', () => {
     const output = await openOutput(file);
     void output.write('one ');
     await output.write('two');
-    expect(readdirSync(path.dirname(file))).toEqual([expect.stringMatching(/^\.x\.txt\.[0-9a-f]+\.tmp$/)]);
+    expect(readdirSync(path.dirname(file))).toEqual([expect.stringMatching(new RegExp(`^\\.x\\.txt\\.${process.pid}-[0-9a-f]{12}\\.tmp$`))]);
     await output.commit();
     expect(readdirSync(path.dirname(file))).toEqual(['x.txt']);
     expect(readFileSync(file, 'utf8')).toBe('one two');

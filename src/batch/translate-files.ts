@@ -6,6 +6,7 @@
  * folder cannot be written) stops the batch once, and the files not reached say so.
  */
 import path from 'node:path';
+import PQueue from 'p-queue';
 import { countWords, type AlignedParagraph, type QaCheck, type SourceParagraph } from '../document.js';
 import type { RunConfig } from '../config.js';
 import { Fr2enError, PoolError } from '../errors.js';
@@ -77,7 +78,7 @@ export interface BatchJob extends Omit<TranslateCallOptions, 'skipNonFrench'> {
 }
 
 export async function translateFiles(job: BatchJob): Promise<BatchResult> {
-  const outcomes: FileOutcome[] = [];
+  const outcomes: FileOutcome[] = new Array(job.inputs.length);
   const cleaned = new Set<string>();
   // Temporary files an earlier run left behind (kill -9, two Ctrl-Cs) go before this run writes.
   const cleanFolder = async (dir: string) => {
@@ -87,23 +88,29 @@ export async function translateFiles(job: BatchJob): Promise<BatchResult> {
   let translator: Promise<ParagraphTranslator> | undefined;
   const getTranslator = () => (translator ??= Promise.resolve(typeof job.translator === 'function' ? job.translator() : job.translator));
   let stopped: Error | undefined;
-  for (const input of job.inputs) {
-    let outcome: FileOutcome;
-    if (stopped) outcome = emptyOutcome(input, 'not-attempted', stopped);
-    else if (job.signal?.aborted) outcome = emptyOutcome(input, 'interrupted');
-    else {
-      try {
-        outcome = await translateOne(input, job, getTranslator, cleanFolder);
-      } catch (error) {
-        if (!stopsBatch(error)) throw error;
-        stopped = error;
-        // Said once, as the reason the batch stopped; this file is one it did not finish.
-        outcome = emptyOutcome(input, 'not-attempted', error);
-      }
-    }
-    outcomes.push(outcome);
-    job.onFile?.(outcome);
-  }
+  // Files in flight at once share the Translator's batches (see RunOptions.parallelFiles).
+  const files = new PQueue({ concurrency: job.config.parallelFiles });
+  await Promise.all(
+    job.inputs.map((input, i) =>
+      files.add(async () => {
+        let outcome: FileOutcome;
+        if (stopped) outcome = emptyOutcome(input, 'not-attempted', stopped);
+        else if (job.signal?.aborted) outcome = emptyOutcome(input, 'interrupted');
+        else {
+          try {
+            outcome = await translateOne(input, job, getTranslator, cleanFolder);
+          } catch (error) {
+            if (!stopsBatch(error)) throw error;
+            stopped ??= error;
+            // Said once, as the reason the batch stopped; this file is one it did not finish.
+            outcome = emptyOutcome(input, 'not-attempted', error);
+          }
+        }
+        outcomes[i] = outcome;
+        job.onFile?.(outcome);
+      }),
+    ),
+  );
   return stopped ? { outcomes, stopped } : { outcomes };
 }
 
