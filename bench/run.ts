@@ -72,11 +72,11 @@ async function tokenizerCosts(modelDir: string, workload: Workload) {
   for (let i = 0; i < workload.pieces.length; i += 16) {
     const texts = workload.pieces.slice(i, i + 16).map((piece) => piece.text);
     started = performance.now();
-    const { inputIds, batchSize, length } = tokenizer.encode(texts);
+    const { inputIds, batchSize, length } = tokenizer.tokenize(texts);
     encodeMs += performance.now() - started;
     const rows = Array.from({ length: batchSize }, (_, b) => Array.from(inputIds.subarray(b * length, (b + 1) * length), Number));
     started = performance.now();
-    tokenizer.decode(rows);
+    tokenizer.detokenize(rows);
     decodeMs += performance.now() - started;
   }
   const round = (ms: number) => Math.round(ms * 10) / 10;

@@ -13,7 +13,7 @@ import { UsageError } from './errors.js';
 import { DEFAULT_DTYPE, DEFAULT_MODEL_ID, DEFAULT_REVISION, MODEL_DTYPES, type ModelDtype } from './models/files.js';
 import { DEFAULT_MODELS_DIR } from './models/store.js';
 import { parseExtensions, parseShard, type Shard } from './read/discover.js';
-import { resolveEncoding, type ResolvedEncoding } from './read/decode.js';
+import { resolveEncoding, type ResolvedEncoding } from './read/bytes.js';
 import type { DecodeSettings } from './translate/protocol.js';
 import { DEFAULT_WIDTH, MIN_SBS_WIDTH, OUTPUT_FORMATS, isOutputFormat, type OutputFormat } from './write/index.js';
 

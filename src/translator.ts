@@ -10,7 +10,7 @@
 import type { AlignedDocument, AlignedParagraph, SourceDocument, SourceParagraph } from './document.js';
 import { resolveTranslatorOptions, type TranslatorConfig, type TranslatorOptions } from './config.js';
 import { checkOnnxFiles, localModelFolder, validateMarianFolder } from './models/index.js';
-import { normalizeNewlines } from './read/decode.js';
+import { normalizeNewlines } from './read/bytes.js';
 import { segmentDocument } from './segment/index.js';
 import type { TranslationBackend } from './translate/backend.js';
 import { loadModelTokenizer, type ModelTokenizer } from './translate/model-tokenizer.js';

@@ -9,8 +9,8 @@ import { AutoModelForSeq2SeqLM, AutoTokenizer } from '@huggingface/transformers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlignedDocument } from '../src/document.js';
 import { DEFAULT_DECODE } from '../src/config.js';
-import { decodeBatch } from '../src/translate/decode/index.js';
-import { searchConfig } from '../src/translate/decode-settings.js';
+import { translateBatch } from '../src/translate/search/index.js';
+import { searchConfig } from '../src/translate/search-settings.js';
 import type { SentenceMemory } from '../src/translate/scheduler.js';
 import { Translator } from '../src/translator.js';
 import { TINY_MODEL_DIR } from './helpers/models.js';
@@ -60,7 +60,7 @@ describe('Translator on the tiny generated model', () => {
     const tokenizer = await AutoTokenizer.from_pretrained(TINY_MODEL_DIR, { local_files_only: true });
     try {
       for (const pair of doc.paragraphs.flatMap((p) => p.pairs).filter((pair) => !pair.flags.includes('verbatim'))) {
-        const [sentence] = await decodeBatch(model, tokenizer, [pair.source], searchConfig(model, { ...DEFAULT_DECODE, ...decode }));
+        const [sentence] = await translateBatch(model, tokenizer, [pair.source], searchConfig(model, { ...DEFAULT_DECODE, ...decode }));
         expect(pair.target).toBe(sentence.text.trim());
       }
     } finally {

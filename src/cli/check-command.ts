@@ -9,7 +9,7 @@ import type { Argv } from 'yargs';
 import type { QaCheck, QaFinding } from '../document.js';
 import { Fr2enError, UsageError } from '../errors.js';
 import { checkPair, parseQaChecks } from '../qa/index.js';
-import { resolveEncoding, type ResolvedEncoding } from '../read/decode.js';
+import { resolveEncoding, type ResolvedEncoding } from '../read/bytes.js';
 import { pairFormatOf, PairsError, readPairs, type PairRecord } from '../read/pairs.js';
 import { ExitCode } from './exit-codes.js';
 import { printable, type CliIo } from './io.js';

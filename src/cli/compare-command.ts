@@ -12,7 +12,7 @@ import type { Argv } from 'yargs';
 import { isWriteFailure, WriteError } from '../batch/write-error.js';
 import { COMPARE_FORMATS, compareRenderers, compareVersions, DEFAULT_TOP, isCompareFormat, summaryLines, type CompareFormat, type CompareRenderOptions, type Comparison } from '../compare/index.js';
 import { Fr2enError, UsageError } from '../errors.js';
-import { resolveEncoding, type ResolvedEncoding } from '../read/decode.js';
+import { resolveEncoding, type ResolvedEncoding } from '../read/bytes.js';
 import { readPairs, type PairFormat, type PairRecord } from '../read/pairs.js';
 import { MIN_SBS_WIDTH, openOutput, toolVersion, type OutputFile } from '../write/index.js';
 import { ExitCode } from './exit-codes.js';

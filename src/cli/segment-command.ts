@@ -2,7 +2,7 @@
 import type { Argv } from 'yargs';
 import { errorMessage } from '../errors.js';
 import { discoverInputs } from '../read/discover.js';
-import { resolveEncoding } from '../read/decode.js';
+import { resolveEncoding } from '../read/bytes.js';
 import { readTextFile, readTextStream } from '../read/stream.js';
 import { segmentDocument, toSegmentRecords } from '../segment/index.js';
 import { ExitCode } from './exit-codes.js';

@@ -26,7 +26,7 @@ export {
   type ResolvedEncoding,
   resolveEncoding,
   sniffBinary,
-} from './decode.js';
+} from './bytes.js';
 export { INPUT_ERROR_REASONS, InputError, type InputErrorReason } from './errors.js';
 export { CANDIDATE_LANGUAGES, codeLikeness, type DetectOptions, detectFrench, type LanguageGuess } from './language.js';
 export { relativeSegments, safeOutputPath } from './safe-path.js';

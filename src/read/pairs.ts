@@ -12,7 +12,7 @@
  */
 import { Fr2enError } from '../errors.js';
 import { unescapeTsvField } from '../write/escape.js';
-import type { ResolvedEncoding } from './decode.js';
+import type { ResolvedEncoding } from './bytes.js';
 import { parseTmx, parseXliff } from './pairs-xml.js';
 import { readTextFile } from './stream.js';
 

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { open, readFile } from 'node:fs/promises';
-import { type DecodedText, type EncodingInfo, type ResolvedEncoding, decodeBytes, InputDecoder, NewlineNormalizer } from './decode.js';
+import { type DecodedText, type EncodingInfo, type ResolvedEncoding, decodeBytes, InputDecoder, NewlineNormalizer } from './bytes.js';
 import { InputError, inputErrorFromFs } from './errors.js';
 
 /** Bytes read per system call when streaming. */

@@ -1,6 +1,6 @@
 /**
- * The model's tokenizer, on the main thread only: it counts tokens for the budget, encodes each
- * batch for the workers and decodes the token ids they send back. Workers hold no tokenizer, so
+ * The model's tokenizer, on the main thread only: it counts tokens for the budget, tokenizes each
+ * batch for the workers and detokenizes the token ids they send back. Workers hold no tokenizer, so
  * their JavaScript heap stays small, and a small heap is what keeps their garbage collections
  * cheap: ONNX Runtime hands every decoder step's cache back as fresh buffers, so a worker
  * collects every few steps (with the tokenizer on board this cost about 20% of throughput).
@@ -9,16 +9,16 @@ import { join } from 'node:path';
 import { AutoTokenizer } from '@huggingface/transformers';
 import { errorMessage } from '../errors.js';
 import { ModelError } from '../models/errors.js';
-import { decodeTexts, encodeTexts, type EncoderInput } from './decode/index.js';
+import { detokenize, tokenize, type EncoderInput } from './search/index.js';
 import { wordTokenCounter, type TokenCounter } from './token-counter.js';
 import { configureTransformers } from './transformers-env.js';
 
 export interface ModelTokenizer {
   readonly counter: TokenCounter;
   /** A padded batch, as the encoder takes it. No truncation: callers keep pieces under the budget. */
-  encode(texts: readonly string[]): EncoderInput;
+  tokenize(texts: readonly string[]): EncoderInput;
   /** Target token ids -> text, special tokens dropped. */
-  decode(tokens: readonly (readonly number[])[]): string[];
+  detokenize(tokens: readonly (readonly number[])[]): string[];
 }
 
 export async function loadModelTokenizer(modelPath: string): Promise<ModelTokenizer> {
@@ -32,7 +32,7 @@ export async function loadModelTokenizer(modelPath: string): Promise<ModelTokeni
   }
   return {
     counter: wordTokenCounter((word) => tokenizer.encode(word, { add_special_tokens: false }).length),
-    encode: (texts) => encodeTexts(tokenizer, texts),
-    decode: (tokens) => decodeTexts(tokenizer, tokens),
+    tokenize: (texts) => tokenize(tokenizer, texts),
+    detokenize: (tokens) => detokenize(tokenizer, tokens),
   };
 }

@@ -1,6 +1,6 @@
 /**
  * The local backend: a fixed pool of worker processes (workerpool), each holding one loaded model,
- * and the model's tokenizer in this process: texts are encoded here, decoded by a worker into
+ * and the model's tokenizer in this process: texts are tokenized here, searched by a worker into
  * token ids, and turned back into text here.
  *
  * Failure handling: a worker that crashes fails only its batch and workerpool starts another. A
@@ -103,11 +103,11 @@ export class TranslationPool implements TranslationBackend {
   }
 
   async translate({ texts, decode }: BatchRequest): Promise<BatchResult> {
-    const batch = this.#tokenize(() => this.#tokenizer.encode(texts));
+    const batch = this.#tokenize(() => this.#tokenizer.tokenize(texts));
     const rows = await this.#run(WORKER_METHODS.translate, [{ batch, decode }], true);
-    const decoded = this.#tokenize(() => this.#tokenizer.decode(rows.map((row) => row.tokens)));
+    const english = this.#tokenize(() => this.#tokenizer.detokenize(rows.map((row) => row.tokens)));
     return {
-      translations: rows.map((row, i) => ({ text: decoded[i].trim(), tokens: row.tokens.length, logprob: row.logprob, truncated: row.truncated })),
+      translations: rows.map((row, i) => ({ text: english[i].trim(), tokens: row.tokens.length, logprob: row.logprob, truncated: row.truncated })),
     };
   }
 

@@ -5,7 +5,7 @@
  */
 
 import type { ModelDtype } from '../models/files.js';
-import type { EncoderInput } from './decode/marian-decoder.js';
+import type { EncoderInput } from './search/marian-decoder.js';
 
 export type { ModelDtype };
 

@@ -13,8 +13,8 @@ import { openSync, closeSync } from 'node:fs';
 import { AutoModelForSeq2SeqLM } from '@huggingface/transformers';
 import workerpool from 'workerpool';
 import { errorMessage } from '../errors.js';
-import { decodeTokens, type SearchConfig } from './decode/index.js';
-import { searchConfig } from './decode-settings.js';
+import { searchTokens, type SearchConfig } from './search/index.js';
+import { searchConfig } from './search-settings.js';
 import { BATCH_STARTED, type DecodeSettings, type TranslateReply, type TranslateRequest, type WorkerInit } from './protocol.js';
 import { configureTransformers } from './transformers-env.js';
 
@@ -72,7 +72,7 @@ async function translate(request: TranslateRequest): Promise<TranslateReply> {
   if (takesFault(init.faults?.crashOnceFile)) process.kill(process.pid, 'SIGKILL');
   if (takesFault(init.faults?.hangOnceFile)) return new Promise<never>(() => undefined);
   try {
-    const results = await decodeTokens(loaded.model, request.batch, configFor(request.decode, loaded.model));
+    const results = await searchTokens(loaded.model, request.batch, configFor(request.decode, loaded.model));
     return { ok: true, rows: results.map((r) => ({ tokens: [...r.tokens], logprob: r.modelLogprob, truncated: r.truncated })) };
   } catch (error) {
     return { ok: false, error: { kind: 'translate', message: errorMessage(error) } };

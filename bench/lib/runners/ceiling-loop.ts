@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { argmax } from '../../../src/translate/decode/top-k.js';
+import { argmax } from '../../../src/translate/search/top-k.js';
 import type { CeilingConfig } from '../types.js';
 import { LENGTH_FACTOR } from '../workload.js';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../src/errors.js';
-import { scanUtf8 } from '../src/read/decode.js';
+import { scanUtf8 } from '../src/read/bytes.js';
 import { InputError, readTextFile, resolveEncoding } from '../src/read/index.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'fr2en-decode-'));

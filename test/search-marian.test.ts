@@ -13,10 +13,10 @@ import { AutoModelForSeq2SeqLM, AutoTokenizer, env, Tensor, type PreTrainedModel
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateModel } from '../tools/modelgen/index.js';
 import {
-  decodeBatch,
+  translateBatch,
   searchConfigFor,
   type DecodeOptions,
-} from '../src/translate/decode/index.js';
+} from '../src/translate/search/index.js';
 
 const EOS = 0;
 let dir: string;
@@ -131,7 +131,7 @@ describe('beam search on the micro model (every output enumerated)', () => {
     ['length penalty 2', { lengthPenalty: 2, earlyStopping: 'never' }, true, true],
   ] as [string, DecodeOptions, boolean, boolean][]) {
     it(`finds the highest-scoring sequence with its brute-force score: ${name}`, async () => {
-      const results = await decodeBatch(micro.model, micro.tokenizer, texts, {
+      const results = await translateBatch(micro.model, micro.tokenizer, texts, {
         numBeams: 300,
         maxNewTokens: max,
         ...options,
@@ -154,8 +154,8 @@ describe('beam search on the micro model (every output enumerated)', () => {
   }
 
   it('a narrow beam still returns a valid hypothesis, no better than the exhaustive one', async () => {
-    const wide = await decodeBatch(micro.model, micro.tokenizer, texts, { numBeams: 300, maxNewTokens: max });
-    const narrow = await decodeBatch(micro.model, micro.tokenizer, texts, { numBeams: 2, maxNewTokens: max });
+    const wide = await translateBatch(micro.model, micro.tokenizer, texts, { numBeams: 300, maxNewTokens: max });
+    const narrow = await translateBatch(micro.model, micro.tokenizer, texts, { numBeams: 2, maxNewTokens: max });
     for (let i = 0; i < texts.length; i++) {
       expect(narrow[i].score).toBeLessThanOrEqual(wide[i].score + 1e-9);
       expect(narrow[i].tokens.at(-1)).toBe(EOS); // forced EOS at the limit
@@ -178,7 +178,7 @@ describe('tiny model', () => {
     const maxNewTokens = 24;
     // transformers.js' forced-EOS processor only sets EOS's logit to 0 without banning the rest,
     // unlike the Python library (which this module follows), so it is off on both sides here.
-    const ours = await decodeBatch(model, tokenizer, texts, { numBeams: 1, maxNewTokens, forcedEosTokenId: null });
+    const ours = await translateBatch(model, tokenizer, texts, { numBeams: 1, maxNewTokens, forcedEosTokenId: null });
     let endedEarly = 0;
     for (let i = 0; i < texts.length; i++) {
       // One at a time: in a batch, transformers.js keeps generating after a row's EOS.
@@ -200,9 +200,9 @@ describe('tiny model', () => {
     it(`batched search equals one sentence at a time (${JSON.stringify(options)})`, async () => {
       const { model, tokenizer } = tiny;
       const all = { ...options, outputScores: true, maxNewTokens: (src: number) => Math.min(30, 4 + src) };
-      const batched = await decodeBatch(model, tokenizer, texts, all);
+      const batched = await translateBatch(model, tokenizer, texts, all);
       for (let i = 0; i < texts.length; i++) {
-        const [single] = await decodeBatch(model, tokenizer, [texts[i]], all);
+        const [single] = await translateBatch(model, tokenizer, [texts[i]], all);
         expect(batched[i].tokens).toEqual(single.tokens);
         expect(batched[i].score).toBeCloseTo(single.score, 4);
         expect(batched[i].text).toBe(single.text);
@@ -223,8 +223,8 @@ describe('tiny model', () => {
 
   it('beam search scores at least as well as greedy (same scoring, lp 1)', async () => {
     const { model, tokenizer } = tiny;
-    const greedy = await decodeBatch(model, tokenizer, texts, { numBeams: 1, maxNewTokens: 20, outputScores: true });
-    const beam = await decodeBatch(model, tokenizer, texts, { numBeams: 8, maxNewTokens: 20, earlyStopping: 'never' });
+    const greedy = await translateBatch(model, tokenizer, texts, { numBeams: 1, maxNewTokens: 20, outputScores: true });
+    const beam = await translateBatch(model, tokenizer, texts, { numBeams: 8, maxNewTokens: 20, earlyStopping: 'never' });
     let better = 0;
     for (let i = 0; i < texts.length; i++) {
       expect(beam[i].hypotheses.length).toBe(8);

@@ -11,9 +11,9 @@ import {
   greedySearch,
   lengthNormalized,
   type StepDecoder,
-} from '../src/translate/decode/beam-search.js';
-import { resolveDecodeOptions, type DecodeOptions, type SearchConfig } from '../src/translate/decode/options.js';
-import { argmax } from '../src/translate/decode/top-k.js';
+} from '../src/translate/search/beam-search.js';
+import { resolveDecodeOptions, type DecodeOptions, type SearchConfig } from '../src/translate/search/options.js';
+import { argmax } from '../src/translate/search/top-k.js';
 
 const EOS = 0;
 

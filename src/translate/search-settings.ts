@@ -4,7 +4,7 @@
  * depend on which sentences share its batch.
  */
 import type { PreTrainedModel } from '@huggingface/transformers';
-import { searchConfigFor, type SearchConfig } from './decode/index.js';
+import { searchConfigFor, type SearchConfig } from './search/index.js';
 import type { DecodeSettings } from './protocol.js';
 
 /** Most new tokens for a sentence of `sourceTokens` tokens: tied to the source, so a loop stops. */

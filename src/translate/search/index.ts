@@ -52,7 +52,7 @@ export function searchConfigFor(model: TranslationModel, options?: DecodeOptions
  * Translates `texts` as one batch: all beams of all sentences go through the decoder together.
  * Returns, per text, the best hypothesis' tokens, score and decoded text.
  */
-export async function decodeBatch(
+export async function translateBatch(
   model: TranslationModel,
   tokenizer: TranslationTokenizer,
   texts: readonly string[],
@@ -60,28 +60,28 @@ export async function decodeBatch(
 ): Promise<DecodedSentence[]> {
   const config = isSearchConfig(options) ? options : searchConfigFor(model, options);
   if (texts.length === 0) return [];
-  const results = await decodeTokens(model, encodeTexts(tokenizer, texts), config);
-  const decoded = decodeTexts(tokenizer, results.map((r) => r.tokens));
+  const results = await searchTokens(model, tokenize(tokenizer, texts), config);
+  const decoded = detokenize(tokenizer, results.map((r) => r.tokens));
   return results.map((r, i) => ({ ...r, text: decoded[i] }));
 }
 
 /** A padded batch, as the encoder takes it. No truncation: a silent cut would drop words; callers keep sentences under the model limit. */
-export function encodeTexts(tokenizer: TranslationTokenizer, texts: readonly string[]): EncoderInput {
+export function tokenize(tokenizer: TranslationTokenizer, texts: readonly string[]): EncoderInput {
   const { input_ids, attention_mask } = tokenizer([...texts], { padding: true, truncation: false });
   const [batchSize, length] = input_ids.dims;
   return { inputIds: input_ids.data as BigInt64Array, attentionMask: attention_mask.data as BigInt64Array, batchSize, length };
 }
 
 /** Target token ids -> text, special tokens dropped. */
-export function decodeTexts(tokenizer: TranslationTokenizer, tokens: readonly (readonly number[])[]): string[] {
+export function detokenize(tokenizer: TranslationTokenizer, tokens: readonly (readonly number[])[]): string[] {
   return tokenizer.batch_decode(
     tokens.map((ids) => [...ids]),
     { skip_special_tokens: true },
   );
 }
 
-/** The token-level half of `decodeBatch`, for callers that tokenize elsewhere (fr2en's workers). */
-export async function decodeTokens(
+/** The token-level half of `translateBatch`, for callers that tokenize elsewhere (fr2en's workers). */
+export async function searchTokens(
   model: TranslationModel,
   input: EncoderInput,
   config: SearchConfig,
