@@ -69,4 +69,24 @@ describe('BatchQueue', () => {
     expect(batches.flat().filter((text) => text.startsWith('gone')).length).toBeLessThanOrEqual(2);
     expect(queue.waiting).toBe(0);
   });
+  it('puts texts of similar length from different calls in one batch, each call leading in turn', async () => {
+    // A batch costs its longest row's decoder steps: mixing one long text into each batch of short
+    // ones would make every batch a long one.
+    const { backend, batches } = recordingBackend(1);
+    const queue = queueOver(backend, 2);
+    const lengths = new Map<string, number>();
+    const call = (name: string, tokens: number[]) => {
+      const list = tokens.map((t, i) => ({ text: `${name}${i}`, tokens: t }));
+      for (const item of list) lengths.set(item.text, item.tokens);
+      return Promise.all(queue.caller().submit(list));
+    };
+    const busy = call('busy', [5]); // holds the one slot while the others arrive
+    const calls = [call('a', [50, 5]), call('b', [5]), call('c', [50, 5]), call('d', [5])];
+    await Promise.all([busy, ...calls]);
+    const later = batches.slice(1);
+    expect(later.flat().sort()).toEqual(['a0', 'a1', 'b0', 'c0', 'c1', 'd0']);
+    for (const batch of later) expect(new Set(batch.map((text) => lengths.get(text))).size).toBe(1);
+    // In turn order a then b would have led the next two batches: [a0 b0] then [c0 d0], each mixed.
+    expect(later[0]).toEqual(['a0', 'c0']);
+  });
 });

@@ -10,15 +10,17 @@ import yargs from 'yargs';
 import { Fr2enError, UsageError, errorMessage } from '../errors.js';
 import { toolVersion } from '../write/index.js';
 import { checkBuilder, checkHandler } from './check-command.js';
+import { compareBuilder, compareHandler } from './compare-command.js';
 import { ExitCode } from './exit-codes.js';
 import { printable, processIo, protectArgs, type CliIo } from './io.js';
 import { modelsBuilder, modelsHandler } from './models-command.js';
 import { scoreBuilder, scoreHandler } from './score-command.js';
 import { segmentBuilder, segmentHandler } from './segment-command.js';
+import { serveBuilder, serveHandler } from './serve-command.js';
 import { translateBuilder, translateHandler, type TranslateArgs } from './translate-command.js';
 import { workerBuilder, workerHandler } from './worker-command.js';
 
-const COMMANDS = ['translate', 'segment', 'models', 'worker'] as const;
+const COMMANDS = ['translate', 'segment', 'models', 'worker', 'compare', 'serve'] as const;
 
 export async function run(rawArgv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const argv = protectArgs(rawArgv);
@@ -43,11 +45,17 @@ export async function run(rawArgv: readonly string[], io: CliIo = processIo()): 
     .command('score <hypothesis>', "Score a translation against references: BLEU, chrF, chrF++, TER with sacreBLEU's numbers", scoreBuilder, async (args) => {
       exitCode = await scoreHandler(args, io);
     })
+    .command('compare <versions..>', 'Compare English versions of the same French text pair by pair: differences, chrF, BLEU', compareBuilder, async (args) => {
+      exitCode = await compareHandler(args, io);
+    })
     .command('check <inputs..>', 'Flag translated pairs to review: numbers, URLs, loops, untranslated, length', checkBuilder, async (args) => {
       exitCode = await checkHandler(args, io);
     })
     .command('worker', 'Translate batches for `translate --redis` runs on other machines, through Redis', (y) => workerBuilder(y, io), async (args) => {
       exitCode = await workerHandler(args, io);
+    })
+    .command('serve', 'Serve translations over HTTP: LibreTranslate-compatible API, aligned documents, a web page', (y) => serveBuilder(y, io), async (args) => {
+      exitCode = await serveHandler(args, io);
     })
     .example('$0 translate samples/ -o out --format txt,html', 'Translate a folder; write English text and a side-by-side page')
     .example('cat article.txt | $0 translate -', 'Print the English of standard input')

@@ -4,9 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { Argv } from 'yargs';
-import { DEFAULTS, DEFAULT_DECODE, defaultWorkers, resolveRunConfig, type RunConfig, type RunOptions } from '../config.js';
-import { QA_CHECKS, type QaCheck } from '../document.js';
-import { parseQaChecks } from '../qa/index.js';
+import { resolveRunConfig, type RunConfig, type RunOptions } from '../config.js';
 import { UsageError } from '../errors.js';
 import { runBatch, type RunResult } from '../batch/run.js';
 import { DEFAULT_EXTENSIONS } from '../read/discover.js';
@@ -16,33 +14,34 @@ import { BatchReporter } from './batch-reporter.js';
 import { createProgressReporter } from './progress-reporter.js';
 import { ExitCode } from './exit-codes.js';
 import { colorFor, stdinArgs, type CliIo } from './io.js';
-import { hubOptions, modelOptions, type HubArgs, type ModelArgs } from './shared-options.js';
+import {
+  hubOptions,
+  modelOptions,
+  translatorOptions,
+  translatorOptionsFrom,
+  TRANSLATOR_FLAGS,
+  type HubArgs,
+  type ModelArgs,
+  type TranslatorArgs,
+} from './shared-options.js';
 
-export interface TranslateArgs extends ModelArgs, HubArgs {
+export interface TranslateArgs extends ModelArgs, HubArgs, TranslatorArgs {
   inputs: string[];
   outDir?: string;
   format?: string[];
-  workers?: number;
-  threads: number;
-  batchSize: number;
-  beams: number;
   ext: string;
   encoding?: string;
   shard?: string;
-  redis?: string;
   force: boolean;
   cache: string | boolean;
   cacheErrors: 'stop' | 'continue';
   skipNonFrench: boolean;
   width?: number;
   quiet: boolean;
-  timeout: number;
-  qa: string;
-  minConfidence?: number;
 }
 
 export function translateBuilder(yargs: Argv, io: CliIo): Argv<TranslateArgs> {
-  return modelOptions(hubOptions(yargs, io.env), io.env)
+  return translatorOptions(modelOptions(hubOptions(yargs, io.env), io.env))
     .positional('inputs', {
       describe: 'Text files, folders (searched recursively), globs, or - for standard input',
       type: 'string',
@@ -58,17 +57,9 @@ export function translateBuilder(yargs: Argv, io: CliIo): Argv<TranslateArgs> {
         array: true,
         describe: `Output formats, comma-separated (${OUTPUT_FORMATS.join(', ')}) [default: txt,jsonl; txt to standard output]`,
       },
-      workers: {
-        type: 'number',
-        describe: `Worker processes, each with its own copy of the model (about 300 MB in q8) [default: one per core as free memory allows; here ${defaultWorkers(DEFAULTS.dtype)}]`,
-      },
-      threads: { type: 'number', default: DEFAULTS.threads, describe: 'ONNX Runtime intra-op threads per worker' },
-      'batch-size': { type: 'number', default: DEFAULTS.batchSize, describe: 'Sentences per model call (similar lengths are grouped)' },
-      beams: { type: 'number', default: DEFAULT_DECODE.beams, describe: 'Beam width; 1 decodes greedily' },
       ext: { type: 'string', default: DEFAULT_EXTENSIONS.join(','), describe: 'File extensions to take from folders, comma-separated' },
       encoding: { type: 'string', describe: 'Input encoding (default: detect UTF-8, UTF-16 with a BOM, Windows-1252)' },
       shard: { type: 'string', describe: 'Only inputs whose relative path hashes to shard K of N (K/N, 1-based)' },
-      redis: { type: 'string', describe: 'Translate on `fr2en worker` processes through Redis at this URL (redis://host:6379) instead of local workers' },
       force: { type: 'boolean', default: false, describe: 'Translate again even when the outputs are up to date' },
       cache: {
         type: 'string',
@@ -83,54 +74,33 @@ export function translateBuilder(yargs: Argv, io: CliIo): Argv<TranslateArgs> {
       },
       'skip-non-french': { type: 'boolean', default: false, describe: 'Leave paragraphs that are not French untranslated (they are flagged either way)' },
       width: { type: 'number', describe: `Width of sbs output in columns (default: the terminal's, else 100; at least ${MIN_SBS_WIDTH})` },
-      qa: { type: 'string', default: 'all', describe: `Quality checks: all, off, or a comma-separated list (${QA_CHECKS.join(', ')})` },
-      'min-confidence': { type: 'number', describe: 'Flag pairs whose confidence (mean log-probability per token, e.g. -1.5) is below this' },
       quiet: { alias: 'q', type: 'boolean', default: false, describe: 'No progress and no summary; errors only' },
-      timeout: { type: 'number', default: DEFAULTS.taskTimeoutMs / 1000, describe: 'Seconds a model call may run before it is stopped and retried' },
     }) as unknown as Argv<TranslateArgs>;
 }
 
 /** Library option names, as the flags a user typed (for usage messages). */
 const FLAGS: Record<string, string> = {
-  workers: '--workers',
-  threads: '--threads',
-  batchSize: '--batch-size',
-  'decode.beams': '--beams',
+  ...TRANSLATOR_FLAGS,
   width: '--width',
-  minConfidence: '--min-confidence',
   formats: '--format',
-  model: '--model',
-  modelsDir: '--models-dir',
   outDir: '--out-dir',
   cacheErrors: '--cache-errors',
-  redis: '--redis',
 };
 
 export function runOptionsFrom(args: TranslateArgs, io: CliIo): RunOptions {
-  if (!(args.timeout > 0 && Number.isFinite(args.timeout))) throw new UsageError(`Expected \`--timeout\` to be a number of seconds > 0, got ${args.timeout}`);
   const usesStdout = args.outDir === undefined;
   return {
     cwd: io.cwd,
     inputs: args.inputs,
     outDir: args.outDir,
     formats: args.format,
-    model: args.model,
-    modelsDir: args.modelsDir,
-    dtype: args.dtype,
+    ...translatorOptionsFrom(args),
     offline: args.offline,
     hubUrl: args.hubUrl,
     token: resolveModelEnv(io.env).token,
-    workers: args.workers,
-    threads: args.threads,
-    batchSize: args.batchSize,
-    decode: { beams: args.beams },
-    taskTimeoutMs: Math.max(1, Math.round(args.timeout * 1000)),
-    qa: parseQa(args.qa),
-    minConfidence: args.minConfidence,
     extensions: args.ext,
     encoding: args.encoding,
     shard: args.shard,
-    redis: args.redis,
     force: args.force,
     cache: args.cache === false ? false : typeof args.cache === 'string' ? args.cache : undefined,
     cacheErrors: args.cacheErrors,
@@ -138,11 +108,6 @@ export function runOptionsFrom(args: TranslateArgs, io: CliIo): RunOptions {
     width: args.width ?? Math.max(MIN_SBS_WIDTH, io.stdout.columns ?? 100),
     color: usesStdout && colorFor(io.stdout, io.env),
   };
-}
-
-function parseQa(value: string): readonly QaCheck[] | false {
-  const checks = parseQaChecks(value);
-  return checks.size === 0 ? false : [...checks];
 }
 
 /** The config, with usage errors worded as the flags the user typed. */
