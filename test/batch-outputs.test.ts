@@ -115,6 +115,21 @@ describe('the record of finished files', () => {
   });
 });
 
+describe('files in flight at once', () => {
+  it('writes the same outputs with --parallel-files 3 as one file at a time (fp32)', async () => {
+    const input = corpus(6, 4);
+    const one = tempDir('par-1');
+    const three = tempDir('par-3');
+    const args = (out: string, n: string) => ['translate', input, '-o', out, '--no-cache', '--dtype', 'fp32', '--workers', '2', '--format', 'txt,jsonl', '--parallel-files', n, '--model', TINY_MODEL_DIR];
+    const a = await runCli(args(one, '1'));
+    const b = await runCli(args(three, '3'));
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    expect(snapshot(three)).toEqual(snapshot(one));
+    expect(snapshot(one).size).toBe(12);
+  });
+});
+
 describe('write errors', () => {
   it.skipIf(!canMount)('names each file the disk could not hold, goes on, and tells the truth in the summary', async () => {
     const disk = mountTmpfs({ sizeKiB: 48 })!;

@@ -22,7 +22,7 @@ describe('fr2en translate', () => {
     const options = [
       '--out-dir', '--format', '--model', '--models-dir', '--dtype', '--workers', '--threads', '--batch-size', '--beams',
       '--ext', '--encoding', '--shard', '--force', '--cache', '--skip-non-french', '--width', '--quiet', '--timeout',
-      '--offline', '--hub-url', '--help', '--qa', '--min-confidence', '--cache-errors', '--ngram-guard', '--redis',
+      '--offline', '--hub-url', '--help', '--qa', '--min-confidence', '--cache-errors', '--ngram-guard', '--redis', '--parallel-files',
     ];
     for (const option of options) expect(stdout).toContain(option);
   });

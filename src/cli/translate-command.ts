@@ -36,6 +36,7 @@ export interface TranslateArgs extends ModelArgs, HubArgs, TranslatorArgs {
   cache: string | boolean;
   cacheErrors: 'stop' | 'continue';
   skipNonFrench: boolean;
+  parallelFiles: number;
   width?: number;
   quiet: boolean;
 }
@@ -73,6 +74,11 @@ export function translateBuilder(yargs: Argv, io: CliIo): Argv<TranslateArgs> {
         describe: 'When the translation memory fails mid-run: stop, or continue without it',
       },
       'skip-non-french': { type: 'boolean', default: false, describe: 'Leave paragraphs that are not French untranslated (they are flagged either way)' },
+      'parallel-files': {
+        type: 'number',
+        default: 1,
+        describe: 'Files translated at once, sharing batches (keeps many workers busy on short files; in q8 a sentence may then depend on its batch neighbours)',
+      },
       width: { type: 'number', describe: `Width of sbs output in columns (default: the terminal's, else 100; at least ${MIN_SBS_WIDTH})` },
       quiet: { alias: 'q', type: 'boolean', default: false, describe: 'No progress and no summary; errors only' },
     }) as unknown as Argv<TranslateArgs>;
@@ -85,6 +91,7 @@ const FLAGS: Record<string, string> = {
   formats: '--format',
   outDir: '--out-dir',
   cacheErrors: '--cache-errors',
+  parallelFiles: '--parallel-files',
 };
 
 export function runOptionsFrom(args: TranslateArgs, io: CliIo): RunOptions {
@@ -105,6 +112,7 @@ export function runOptionsFrom(args: TranslateArgs, io: CliIo): RunOptions {
     cache: args.cache === false ? false : typeof args.cache === 'string' ? args.cache : undefined,
     cacheErrors: args.cacheErrors,
     skipNonFrench: args.skipNonFrench,
+    parallelFiles: args.parallelFiles,
     width: args.width ?? Math.max(MIN_SBS_WIDTH, io.stdout.columns ?? 100),
     color: usesStdout && colorFor(io.stdout, io.env),
   };
