@@ -45,6 +45,7 @@ const sweep: BenchConfig[] = [
   fr2en('w2-t2-b16', '2 workers, 2 threads each, batch 16', { workers: 2, threads: 2, batchSize: 16 }),
   fr2en('fp32', 'fp32 (defaults otherwise)', { dtype: 'fp32' }),
   fr2en('no-ngram-guard', 'defaults, no_repeat_ngram_size 0', { noRepeatNgramSize: 0 }),
+  fr2en('qa-off', 'defaults, quality checks off', { qaOff: true }),
   { id: 'pool-sorted', label: 'pool direct, length-sorted batches (defaults)', group: 'sweep', spec: { kind: 'pool', order: 'sorted' } },
   { id: 'pool-doc-order', label: 'pool direct, document-order batches (defaults)', group: 'sweep', spec: { kind: 'pool', order: 'document-order' } },
   // The workers' starting old space (WORKER_OLD_SPACE_MIB in src/translate/pool.ts): V8's default, fr2en's, twice fr2en's.

@@ -23,6 +23,8 @@ export interface Fr2enConfig extends Fr2enKnobs {
   noRepeatNgramSize?: number;
   /** Translates the workload this many times, one translateParagraphs call per repeat. */
   repeat?: number;
+  /** Quality checks off (fr2en runs every check by default). */
+  qaOff?: boolean;
 }
 
 /**

@@ -9,8 +9,8 @@ import { workloadWork, type Measured } from './measured.js';
 
 /** The Translator options a row sets (the rest keep fr2en's defaults), decoding to the forced length. */
 export function rowOptions(spec: Omit<Fr2enConfig, 'kind' | 'repeat'>): TranslatorOptions {
-  const { dtype, workers, threads, batchSize, beams, noRepeatNgramSize } = spec;
-  return { dtype, workers, threads, batchSize, decode: { ...FORCED_DECODE, ...(beams === undefined ? {} : { beams }), ...(noRepeatNgramSize === undefined ? {} : { noRepeatNgramSize }) } };
+  const { dtype, workers, threads, batchSize, beams, noRepeatNgramSize, qaOff } = spec;
+  return { dtype, workers, threads, batchSize, ...(qaOff ? { qa: false as const } : {}), decode: { ...FORCED_DECODE, ...(beams === undefined ? {} : { beams }), ...(noRepeatNgramSize === undefined ? {} : { noRepeatNgramSize }) } };
 }
 
 export async function runFr2en(spec: Fr2enConfig, modelDir: string, workload: Workload): Promise<Measured> {
