@@ -23,7 +23,7 @@ import { queueModel } from '../src/queue/model.js';
 import { segmentDocument } from '../src/segment/index.js';
 import { loadModelTokenizer } from '../src/translate/model-tokenizer.js';
 import { TranslationPool } from '../src/translate/pool.js';
-import { Translator } from '../src/translator.js';
+import { createTranslator, Translator } from '../src/translator.js';
 import { ensureBenchModel } from './lib/model.js';
 import { FORCED_DECODE, buildWorkload } from './lib/workload.js';
 
@@ -137,7 +137,7 @@ async function openRow(row: RowRun['row'], modelDir: string, url: string): Promi
   const options: TranslatorOptions = { model: modelDir, dtype: 'q8', workers: 2, threads: 1, decode: FORCED_DECODE, ...(row === 'queue' ? { redis: url } : {}) };
   let queue: QueueBackend | undefined;
   const loadStart = performance.now();
-  const translator = await Translator.create(
+  const translator = await createTranslator(
     options,
     row === 'queue' ? { backend: async (config, modelPath, tokenizer) => (queue = await startQueueBackend(config, modelPath, tokenizer)) } : {},
   );

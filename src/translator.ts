@@ -42,6 +42,9 @@ export interface TranslatorInternals {
 
 type BackendFactory = (config: TranslatorConfig, modelPath: string, tokenizer: ModelTokenizer) => Promise<TranslationBackend>;
 
+/** The private constructor, for createTranslator (set by the class's static block). */
+let construct: (config: TranslatorConfig, modelPath: string, backend: TranslationBackend, tokenizer: ModelTokenizer) => Translator;
+
 export class Translator {
   readonly config: TranslatorConfig;
   /** The model folder in use. */
@@ -71,16 +74,12 @@ export class Translator {
   }
 
   /** Loads the model (in every worker) and returns a ready Translator. */
-  static async create(options: TranslatorOptions | TranslatorConfig = {}, internals: TranslatorInternals = {}): Promise<Translator> {
-    const config = isResolved(options) ? options : resolveTranslatorOptions(options);
-    const modelPath = config.modelPath ?? localModelFolder(config.model, config.modelsDir);
-    await validateMarianFolder(modelPath, config.dtype);
-    // ONNX Runtime aborts the process it runs in on some damaged files: find them here first.
-    await checkOnnxFiles(modelPath, config.dtype);
-    const tokenizer = await loadModelTokenizer(modelPath);
-    const start = internals.backend ?? (config.backend.kind === 'redis' ? startQueueBackend : startLocalPool(internals.faults));
-    const backend = await start(config, modelPath, tokenizer);
-    return new Translator(config, modelPath, backend, tokenizer);
+  static async create(options: TranslatorOptions | TranslatorConfig = {}): Promise<Translator> {
+    return createTranslator(options);
+  }
+
+  static {
+    construct = (config, modelPath, backend, tokenizer) => new Translator(config, modelPath, backend, tokenizer);
   }
 
   /** Segments and translates a whole text. `file` names it in the result (default `-`). */
@@ -119,6 +118,22 @@ export class Translator {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
+}
+
+/**
+ * @internal Translator.create with its seams (injected faults, another backend), for tests and
+ * fr2en's own entry points; not part of the package's API.
+ */
+export async function createTranslator(options: TranslatorOptions | TranslatorConfig, internals: TranslatorInternals = {}): Promise<Translator> {
+  const config = isResolved(options) ? options : resolveTranslatorOptions(options);
+  const modelPath = config.modelPath ?? localModelFolder(config.model, config.modelsDir);
+  await validateMarianFolder(modelPath, config.dtype);
+  // ONNX Runtime aborts the process it runs in on some damaged files: find them here first.
+  await checkOnnxFiles(modelPath, config.dtype);
+  const tokenizer = await loadModelTokenizer(modelPath);
+  const start = internals.backend ?? (config.backend.kind === 'redis' ? startQueueBackend : startLocalPool(internals.faults));
+  const backend = await start(config, modelPath, tokenizer);
+  return construct(config, modelPath, backend, tokenizer);
 }
 
 /** The default backend: worker processes on this machine. */

@@ -23,7 +23,6 @@ import { canMount, mountTmpfs } from './helpers/tmpfs.js';
 const MAIN = path.resolve('src/cli/main.ts');
 const tempDir = (prefix: string) => mkdtempSync(path.join(tmpdir(), `fr2en-${prefix}-`));
 const tiny = ['--model', TINY_MODEL_DIR, '--workers', '1'];
-const noMount = 'mounting a tmpfs needs root: skipped';
 
 function corpus(files = 4, paragraphs = 3): string {
   const dir = tempDir('out-in');

@@ -12,7 +12,7 @@ import { DEFAULT_DECODE } from '../src/config.js';
 import { translateBatch } from '../src/translate/search/index.js';
 import { searchConfig } from '../src/translate/search-settings.js';
 import type { SentenceMemory } from '../src/translate/scheduler.js';
-import { Translator } from '../src/translator.js';
+import { createTranslator, Translator } from '../src/translator.js';
 import { TINY_MODEL_DIR } from './helpers/models.js';
 
 // A fixed token limit: random weights rarely emit </s>, so outputs run to the limit, and the limit
@@ -108,7 +108,7 @@ describe('Translator on the tiny generated model', () => {
     const text = Array.from({ length: 40 }, (_, i) => `Le paragraphe ${i} parle de la réunion. Il y a ${i} participants.`).join('\n\n');
     const reference = await single.translateText(text);
     const crashOnceFile = path.join(mkdtempSync(path.join(tmpdir(), 'fr2en-crash-')), 'taken');
-    const crashy = await Translator.create({ model: TINY_MODEL_DIR, dtype: 'fp32', workers: 2, threads: 1, batchSize: 4, decode }, { faults: { crashOnceFile } });
+    const crashy = await createTranslator({ model: TINY_MODEL_DIR, dtype: 'fp32', workers: 2, threads: 1, batchSize: 4, decode }, { faults: { crashOnceFile } });
     try {
       const doc = await crashy.translateText(text);
       expect(existsSync(crashOnceFile)).toBe(true); // a worker did die with a batch in hand
@@ -124,7 +124,7 @@ describe('Translator on the tiny generated model', () => {
     const text = Array.from({ length: 12 }, (_, i) => `Phrase numéro ${i} du texte.`).join('\n\n');
     const reference = await single.translateText(text);
     const hangOnceFile = path.join(mkdtempSync(path.join(tmpdir(), 'fr2en-hang-')), 'taken');
-    const stuck = await Translator.create({ model: TINY_MODEL_DIR, dtype: 'fp32', workers: 1, threads: 1, batchSize: 4, decode, taskTimeoutMs: 1500 }, { faults: { hangOnceFile } });
+    const stuck = await createTranslator({ model: TINY_MODEL_DIR, dtype: 'fp32', workers: 1, threads: 1, batchSize: 4, decode, taskTimeoutMs: 1500 }, { faults: { hangOnceFile } });
     try {
       const doc = await stuck.translateText(text);
       expect(existsSync(hangOnceFile)).toBe(true); // one batch did hang, and was retried on a new worker

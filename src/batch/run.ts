@@ -10,7 +10,7 @@ import { discoverInputs, type InputSource } from '../read/discover.js';
 import type { InputError } from '../read/errors.js';
 import { detectFrench } from '../read/language.js';
 import type { ProgressEvent } from '../translate/scheduler.js';
-import { Translator, type TranslatorInternals } from '../translator.js';
+import { Translator } from '../translator.js';
 import { isOutputName, toolVersion } from '../write/index.js';
 import { openRunCache, type RunCache } from './run-cache.js';
 import { translateFiles, type BatchResult, type FileOutcome } from './translate-files.js';
@@ -43,7 +43,7 @@ export interface RunResult extends BatchResult {
   otherShards: number;
 }
 
-export async function runBatch(options: RunOptions | RunConfig, hooks: RunHooks = {}, internals: TranslatorInternals = {}): Promise<RunResult> {
+export async function runBatch(options: RunOptions | RunConfig, hooks: RunHooks = {}): Promise<RunResult> {
   const config = 'translator' in options ? options : resolveRunConfig(options);
   const discovery = await discoverInputs(config.inputs, {
     cwd: config.cwd,
@@ -78,7 +78,7 @@ export async function runBatch(options: RunOptions | RunConfig, hooks: RunHooks 
     const result = await translateFiles({
       config,
       inputs: discovery.inputs,
-      translator: async () => (translator = await Translator.create(Object.freeze({ ...settings, modelPath: model.folder }), internals)),
+      translator: async () => (translator = await Translator.create(Object.freeze({ ...settings, modelPath: model.folder }))),
       records: cache?.outputs,
       memory: cache?.memory,
       toolVersion: version,

@@ -5,7 +5,7 @@
  * Fr2enError) propagate to `run()`, which prints them and exits 1.
  */
 import path from 'node:path';
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import {
   DEFAULT_DTYPE,
   DEFAULT_HUB_URL,

@@ -6,7 +6,7 @@
 import { request as httpRequest } from 'node:http';
 import type { TranslationBackend } from '../../src/translate/backend.js';
 import { createServer, resolveServeOptions, type Server, type ServeOptions } from '../../src/serve/index.js';
-import { Translator, type TranslatorInternals } from '../../src/translator.js';
+import { createTranslator, Translator, type TranslatorInternals } from '../../src/translator.js';
 import type { TranslatorOptions } from '../../src/config.js';
 import { TINY_MODEL_DIR } from './models.js';
 
@@ -35,7 +35,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const url = await server.app.listen({ host: '127.0.0.1', port: 0 });
   let translator: Translator | undefined;
   if (options.ready !== false) {
-    translator = await Translator.create(
+    translator = await createTranslator(
       { model: TINY_MODEL_DIR, dtype: 'fp32', workers: 1, threads: 1, decode: TINY_DECODE, ...options.translator },
       options.internals,
     );

@@ -34,5 +34,6 @@ export function mountTmpfs(options: { sizeKiB: number; readOnly?: boolean }): Tm
 export const canMount = (() => {
   const probe = mountTmpfs({ sizeKiB: 16 });
   probe?.unmount();
+  if (probe === undefined) console.warn('fr2en tests: cannot mount a tmpfs here (needs root): the full-disk and read-only file system tests are skipped');
   return probe !== undefined;
 })();
