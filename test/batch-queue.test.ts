@@ -89,4 +89,24 @@ describe('BatchQueue', () => {
     // In turn order a then b would have led the next two batches: [a0 b0] then [c0 d0], each mixed.
     expect(later[0]).toEqual(['a0', 'c0']);
   });
+
+  it('forgets a call once it is released: its waiting texts go, and its signal is not listened to any more', async () => {
+    const { backend, batches } = recordingBackend(1);
+    const queue = queueOver(backend, 2);
+    const controller = new AbortController();
+    // A batch run gives one signal to every file's call: the listeners must not pile up.
+    for (let file = 0; file < 20; file++) {
+      const caller = queue.caller(controller.signal);
+      await Promise.all(caller.submit(items(`f${file}-`, 2)));
+      caller.release();
+    }
+    const listeners = (await import('node:events')).getEventListeners(controller.signal, 'abort');
+    expect(listeners).toHaveLength(0);
+    const abandoned = queue.caller();
+    const pending = Promise.allSettled(abandoned.submit(items('late', 6)));
+    abandoned.release();
+    expect((await pending).filter((s) => s.status === 'rejected').length).toBeGreaterThanOrEqual(4);
+    expect(queue.waiting).toBe(0);
+    expect(batches.flat().filter((text) => text.startsWith('late')).length).toBeLessThanOrEqual(2);
+  });
 });

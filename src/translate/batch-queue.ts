@@ -48,6 +48,14 @@ interface Caller {
   readonly onSettled?: SettledHandler;
 }
 
+/** One call's handle on the queue. */
+export interface QueueCaller {
+  /** Queues texts (in this order, after the caller's earlier ones); one promise per text. */
+  submit(items: readonly QueueItem[]): Promise<PieceOutcome>[];
+  /** The call is over: its waiting texts are dropped and it stops listening to its signal. */
+  release(): void;
+}
+
 /**
  * Told, once per batch, what became of the caller's texts in it, before their promises settle:
  * the place to store them and report progress. If it throws (a failing translation memory), the
@@ -82,19 +90,21 @@ export class BatchQueue {
   }
 
   /** A handle for one call: its submissions run in order, and stop when `signal` aborts. */
-  caller(signal?: AbortSignal, onSettled?: SettledHandler): { submit(items: readonly QueueItem[]): Promise<PieceOutcome>[] } {
+  caller(signal?: AbortSignal, onSettled?: SettledHandler): QueueCaller {
     const caller: Caller = { waiting: [], onSettled };
     let submissions = 0;
-    signal?.addEventListener(
-      'abort',
-      () => {
-        // Texts not yet started are dropped; batches already running finish.
-        for (const pending of caller.waiting.splice(0)) pending.reject(signal.reason);
-        this.#recount();
-      },
-      { once: true },
-    );
+    // Texts not yet started are dropped; batches already running finish.
+    const drop = (reason: unknown) => {
+      for (const pending of caller.waiting.splice(0)) pending.reject(reason);
+      this.#recount();
+    };
+    const onAbort = () => drop(signal!.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
     return {
+      release: () => {
+        signal?.removeEventListener('abort', onAbort);
+        drop(new Error('the call ended before these sentences were translated'));
+      },
       submit: (items) => {
         signal?.throwIfAborted();
         const submission = submissions++;

@@ -11,7 +11,7 @@
 import { alignParagraph, type PieceOutcome, type ReviewPair } from '../align/index.js';
 import type { AlignedParagraph, PairFlag, SourceParagraph } from '../document.js';
 import { countWords } from '../document.js';
-import type { BatchQueue, QueueItem } from './batch-queue.js';
+import type { BatchQueue, QueueCaller, QueueItem } from './batch-queue.js';
 import { splitByBudget } from './token-budget.js';
 import type { TokenCounter } from './token-counter.js';
 
@@ -83,7 +83,7 @@ export function defaultWindowPieces(batchSize: number, workers: number): number 
 
 export class Scheduler {
   readonly #options: SchedulerOptions & { windowPieces: number; windowsInFlight: number };
-  readonly #caller: ReturnType<BatchQueue['caller']>;
+  readonly #caller: QueueCaller;
 
   constructor(options: SchedulerOptions) {
     this.#options = {
@@ -96,6 +96,15 @@ export class Scheduler {
 
   /** Translates paragraphs as they arrive and yields them aligned, in input order. */
   async *translate(paragraphs: AsyncIterable<SourceParagraph> | Iterable<SourceParagraph>): AsyncGenerator<AlignedParagraph> {
+    try {
+      yield* this.#windows(paragraphs);
+    } finally {
+      // Ended, failed or abandoned by its reader: nothing of this call stays queued.
+      this.#caller.release();
+    }
+  }
+
+  async *#windows(paragraphs: AsyncIterable<SourceParagraph> | Iterable<SourceParagraph>): AsyncGenerator<AlignedParagraph> {
     const inFlight: Promise<AlignedParagraph[]>[] = [];
     let window: SourceParagraph[] = [];
     let windowSize = 0;
