@@ -1,4 +1,5 @@
 /** The Translator's one queue: batches across concurrent calls, fair turns, aborts drop waiting texts. */
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DECODE } from '../src/config.js';
 import type { TranslationBackend } from '../src/translate/backend.js';
@@ -100,7 +101,7 @@ describe('BatchQueue', () => {
       await Promise.all(caller.submit(items(`f${file}-`, 2)));
       caller.release();
     }
-    const listeners = (await import('node:events')).getEventListeners(controller.signal, 'abort');
+    const listeners = getEventListeners(controller.signal, 'abort');
     expect(listeners).toHaveLength(0);
     const abandoned = queue.caller();
     const pending = Promise.allSettled(abandoned.submit(items('late', 6)));
