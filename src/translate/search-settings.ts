@@ -3,19 +3,28 @@
  * over transformers.js' sessions). Limits are per sentence, so a sentence's translation does not
  * depend on which sentences share its batch.
  */
-import type { PreTrainedModel } from '@huggingface/transformers';
-import { searchConfigFor, type SearchConfig } from './search/index.js';
+import { resolveDecodeOptions, type DecodeOptions, type GenerationDefaults, type SearchConfig } from './search/options.js';
 import type { DecodeSettings } from './protocol.js';
+
+/** A model's config.json and generation_config.json (a transformers.js model has both as fields). */
+export interface ModelConfigs {
+  readonly config: object;
+  readonly generation_config?: object | null;
+}
+
+function configFor(model: ModelConfigs, options: DecodeOptions): SearchConfig {
+  return resolveDecodeOptions(model.config as GenerationDefaults, (model.generation_config ?? null) as GenerationDefaults | null, options);
+}
 
 /** Most new tokens for a sentence of `sourceTokens` tokens: tied to the source, so a loop stops. */
 export function maxNewTokensFor(sourceTokens: number, decode: DecodeSettings, modelLimit: number): number {
   return Math.max(1, Math.min(modelLimit, Math.ceil(sourceTokens * decode.maxNewTokensFactor) + decode.maxNewTokensMargin));
 }
 
-export function searchConfig(model: PreTrainedModel, decode: DecodeSettings): SearchConfig {
+export function searchConfig(model: ModelConfigs, decode: DecodeSettings): SearchConfig {
   // The model's own limit (max_length - 1 new tokens) stays the ceiling.
-  const modelLimit = searchConfigFor(model, { numBeams: 1 }).maxNewTokens as number;
-  return searchConfigFor(model, {
+  const modelLimit = configFor(model, { numBeams: 1 }).maxNewTokens as number;
+  return configFor(model, {
     numBeams: decode.beams,
     // The decode module counts the source's </s>; fr2en's limits (and the benchmark) do not.
     maxNewTokens: (sourceTokens) => maxNewTokensFor(sourceTokens - 1, decode, modelLimit),

@@ -10,13 +10,13 @@
  * model that crashes ONNX Runtime takes only its own worker down.
  */
 import { openSync, closeSync } from 'node:fs';
-import { AutoModelForSeq2SeqLM } from '@huggingface/transformers';
 import workerpool from 'workerpool';
 import { errorMessage } from '../errors.js';
-import { searchTokens, type SearchConfig } from './search/index.js';
-import { searchConfig } from './search-settings.js';
+import { decodeBatch } from './search/decode-batch.js';
+import { openMarianSessions } from './sessions.js';
+import type { SearchConfig } from './search/options.js';
+import { searchConfig, type ModelConfigs } from './search-settings.js';
 import { BATCH_STARTED, type DecodeSettings, type TranslateReply, type TranslateRequest, type WorkerInit } from './protocol.js';
-import { configureTransformers } from './transformers-env.js';
 
 const init = JSON.parse(process.argv.at(-1) ?? '{}') as WorkerInit;
 
@@ -25,22 +25,9 @@ const init = JSON.parse(process.argv.at(-1) ?? '{}') as WorkerInit;
 // main process goes away (workerpool exits on IPC disconnect).
 process.on('SIGINT', () => undefined);
 
-async function load() {
-  configureTransformers();
-  // Spinning off: between two decoder steps this process runs JavaScript (argmax, cache
-  // bookkeeping); intra-op threads spinning meanwhile would take the cores it needs (+24% measured
-  // with 2 intra-op threads; moot with the default 1).
-  const session_options = {
-    intraOpNumThreads: init.threads,
-    interOpNumThreads: 1,
-    extra: { session: { intra_op: { allow_spinning: '0' } } },
-  };
-  return AutoModelForSeq2SeqLM.from_pretrained(init.modelPath, { dtype: init.dtype, session_options, local_files_only: true });
-}
-
 // A load failure is kept and reported with every request instead of ending the process, which
 // would make the pool start another one to fail the same way.
-const loaded = await load().then(
+const loaded = await openMarianSessions(init.modelPath, init.dtype, init.threads).then(
   (model) => ({ ok: true as const, model }),
   (error: unknown) => ({ ok: false as const, message: errorMessage(error) }),
 );
@@ -48,7 +35,7 @@ const loaded = await load().then(
 const searchConfigs = new Map<string, SearchConfig>();
 
 /** A run sends the same settings with every batch: resolve them against the model once. */
-function configFor(decode: DecodeSettings, model: Parameters<typeof searchConfig>[0]): SearchConfig {
+function configFor(decode: DecodeSettings, model: ModelConfigs): SearchConfig {
   const key = JSON.stringify(decode);
   let config = searchConfigs.get(key);
   if (config === undefined) searchConfigs.set(key, (config = searchConfig(model, decode)));
@@ -72,7 +59,11 @@ async function translate(request: TranslateRequest): Promise<TranslateReply> {
   if (takesFault(init.faults?.crashOnceFile)) process.kill(process.pid, 'SIGKILL');
   if (takesFault(init.faults?.hangOnceFile)) return new Promise<never>(() => undefined);
   try {
-    const results = await searchTokens(loaded.model, request.batch, configFor(request.decode, loaded.model));
+    const results = await decodeBatch(loaded.model, request.batch, configFor(request.decode, loaded.model));
+    // The batch's buffers (the cross-attention cache: megabytes) are garbage now; collecting them
+    // here, between batches, keeps a worker's memory at what one batch needs (the pool starts
+    // workers with --expose-gc).
+    (globalThis as { gc?: () => void }).gc?.();
     return { ok: true, rows: results.map((r) => ({ tokens: [...r.tokens], logprob: r.modelLogprob, truncated: r.truncated })) };
   } catch (error) {
     return { ok: false, error: { kind: 'translate', message: errorMessage(error) } };

@@ -35,13 +35,14 @@
  * exist (only with tiny vocabularies or heavy bans). Here the first step runs one row per
  * sentence and a missing beam is a dead row (score -Infinity) that never yields a candidate.
  */
-import { LogitsProcessors } from './logits-processors.js';
+import { rowCandidates, type CandidateSource, type StepCandidates } from './candidates.js';
+import { LogitsProcessors, type ProcessorContext, type RowRule } from './logits-processors.js';
 import { maxNewTokensOf, type SearchConfig } from './options.js';
-import { argmax, logSumExp, offerRow, TopK } from './top-k.js';
+import { TopK } from './top-k.js';
 
 /**
- * A decoder that advances rows one token at a time, keeping its own cache. Rows start as one per
- * sentence, in sentence order.
+ * A decoder that advances rows one token at a time, keeping its own cache, and returns whole rows.
+ * Rows start as one per sentence, in sentence order.
  */
 export interface StepDecoder {
   readonly vocabSize: number;
@@ -57,6 +58,13 @@ export interface StepDecoder {
    * context). Rows may be duplicated or dropped.
    */
   select(sourceRows: Int32Array): void;
+}
+
+/** What the searches take: a decoder of whole rows, or one that returns candidates (candidates.ts). */
+export type SearchDecoder = StepDecoder | CandidateSource;
+
+function candidateSource(decoder: SearchDecoder): CandidateSource {
+  return 'candidates' in decoder ? decoder : rowCandidates(decoder);
 }
 
 export interface Hypothesis {
@@ -103,7 +111,7 @@ interface SentenceState {
  * sentences. `sourceLengths[i]` feeds a per-sentence `maxNewTokens` function.
  */
 export async function search(
-  decoder: StepDecoder,
+  decoder: SearchDecoder,
   sourceLengths: readonly number[],
   config: SearchConfig,
 ): Promise<SentenceResult[]> {
@@ -137,7 +145,7 @@ export function bestPossibleScore(
 }
 
 export async function beamSearch(
-  decoder: StepDecoder,
+  decoder: SearchDecoder,
   sourceLengths: readonly number[],
   config: SearchConfig,
 ): Promise<SentenceResult[]> {
@@ -146,52 +154,50 @@ export async function beamSearch(
   const eos = new Set(config.eosTokenIds);
   const keep = Math.max(2, 1 + eos.size) * numBeams;
   const processors = new LogitsProcessors(config);
-  const processing = processors.active;
+  const source = candidateSource(decoder);
   const heap = new TopK(keep);
   const results: SentenceResult[] = new Array(sourceLengths.length);
-  // Per beam row of the sentence being scored: its raw log-sum-exp, and what the processors
-  // changed (to recover the model's own log-prob of a chosen token).
-  const rawZero = new Float64Array(numBeams);
-  const changed: ReadonlyMap<number, number>[] = new Array(numBeams).fill(new Map());
-  const forced: boolean[] = new Array(numBeams).fill(false);
 
-  let active = startSentences(decoder, sourceLengths, config, (s) => (results[s.index] = finalize(s)));
+  let active = startSentences(source, sourceLengths, config, (s) => (results[s.index] = finalize(s)));
 
   let generated = 0;
   while (active.length > 0) {
-    const rowCount = active.reduce((n, s) => n + s.beams.length, 0);
-    const tokens = new Int32Array(rowCount);
-    {
-      let r = 0;
-      for (const s of active) for (const b of s.beams) tokens[r++] = b.sequence[b.sequence.length - 1];
+    const tokens: number[] = [];
+    const rules: RowRule[] = [];
+    const contexts: ProcessorContext[] = [];
+    for (const s of active) {
+      for (const b of s.beams) {
+        const ctx = { sequence: b.sequence, generated, maxNewTokens: s.maxNewTokens };
+        tokens.push(b.sequence[b.sequence.length - 1]);
+        contexts.push(ctx);
+        rules.push(processors.rule(ctx));
+      }
     }
-    const logits = await decoder.step(tokens);
+    const step = await source.candidates(Int32Array.from(tokens), rules, contexts, keep, 'beam', processors);
 
     const nextActive: SentenceState[] = [];
     const sourceRows: number[] = [];
     let rowBase = 0;
     for (const s of active) {
       const rows = s.beams.length;
-      // 1. log-probs and the best `keep` candidates over all beams of the sentence.
+      // 1. The best `keep` candidates over all beams of the sentence: each row's own best `keep`
+      // hold them all. Scores are renormalized when the model asks for it (LogitNormalization).
       heap.clear();
       for (let b = 0; b < rows; b++) {
         const beam = s.beams[b];
         if (beam.sumLogprobs === -Infinity) continue;
-        const from = (rowBase + b) * vocab;
-        let zero = decoder.logProbs ? 0 : logSumExp(logits, from, vocab);
-        rawZero[b] = zero;
-        if (processing) {
-          processors.apply(logits, from, vocab, zero, {
-            sequence: beam.sequence,
-            generated,
-            maxNewTokens: s.maxNewTokens,
-          });
-          changed[b] = processors.changedEntries();
-          forced[b] = processors.forcedEos;
-          // LogitNormalization: log_softmax again over the processed log-probs.
-          if (config.renormalizeLogits) zero = processors.renormalizer(logits, from, vocab, zero);
+        const row = rowBase + b;
+        const forced = rules[row].forced;
+        // forced_eos_token_id: the row's only candidate, with log-prob 0 after renormalization.
+        if (forced !== null) heap.push(beam.sumLogprobs, b * vocab + forced);
+        else {
+          const zero = config.renormalizeLogits ? step.processedLogSumExp(row) : 0;
+          for (let j = 0; j < step.k; j++) {
+            const token = step.ids[row * step.k + j];
+            if (token < 0) break;
+            heap.push(beam.sumLogprobs + step.scores[row * step.k + j] - zero, b * vocab + token);
+          }
         }
-        offerRow(heap, logits, from, vocab, beam.sumLogprobs - zero, b * vocab);
       }
       const candidates = heap.sorted();
 
@@ -204,8 +210,7 @@ export async function beamSearch(
         const b = Math.floor(index / vocab);
         const token = index - b * vocab;
         const parent = s.beams[b];
-        const from = (rowBase + b) * vocab;
-        const modelLogprob = parent.modelLogprob + (changed[b].get(token) ?? logits[from + token]) - rawZero[b];
+        const modelLogprob = parent.modelLogprob + modelLogprobOf(step, rowBase + b, token);
         if (eos.has(token) || atMax) {
           if (rank < numBeams) {
             const tokens = [...parent.sequence.slice(1), token];
@@ -214,7 +219,7 @@ export async function beamSearch(
               sumLogprobs: score,
               score: lengthNormalized(score, generated + 1, lengthPenalty),
               modelLogprob,
-              truncated: atMax && (!eos.has(token) || forced[b]),
+              truncated: atMax && (!eos.has(token) || rules[rowBase + b].forced !== null),
             });
           }
         } else if (running.length < numBeams) {
@@ -252,9 +257,15 @@ export async function beamSearch(
     }
     generated++;
     active = nextActive;
-    if (active.length > 0) decoder.select(Int32Array.from(sourceRows));
+    if (active.length > 0) source.select(Int32Array.from(sourceRows));
   }
   return results;
+}
+
+/** The model's log-probability of a chosen candidate (found among the row's candidates, or asked for). */
+function modelLogprobOf(step: StepCandidates, row: number, token: number): number {
+  for (let j = 0; j < step.k; j++) if (step.ids[row * step.k + j] === token) return step.modelLogprobs[row * step.k + j];
+  return step.modelLogprobOf(row, token);
 }
 
 /**
@@ -262,7 +273,7 @@ export async function beamSearch(
  * to `finishEmpty` at once, and their rows leave the decoder before it runs.
  */
 function startSentences(
-  decoder: StepDecoder,
+  decoder: CandidateSource,
   sourceLengths: readonly number[],
   config: SearchConfig,
   finishEmpty: (s: SentenceState) => void,
@@ -309,13 +320,13 @@ function finalize(s: SentenceState): SentenceResult {
  * the processors, normalized with the length penalty like a beam hypothesis; otherwise NaN.
  */
 export async function greedySearch(
-  decoder: StepDecoder,
+  decoder: SearchDecoder,
   sourceLengths: readonly number[],
   config: SearchConfig,
 ): Promise<SentenceResult[]> {
-  const vocab = decoder.vocabSize;
   const eos = new Set(config.eosTokenIds);
   const processors = new LogitsProcessors(config);
+  const source = candidateSource(decoder);
   const results: SentenceResult[] = new Array(sourceLengths.length);
   const finish = (s: SentenceState, truncated: boolean) => {
     const beam = s.beams[0];
@@ -329,35 +340,34 @@ export async function greedySearch(
     };
     results[s.index] = { ...hyp, hypotheses: [hyp] };
   };
-  let active = startSentences(decoder, sourceLengths, config, (s) => finish(s, true));
+  let active = startSentences(source, sourceLengths, config, (s) => finish(s, true));
 
   let generated = 0;
   while (active.length > 0) {
     const tokens = Int32Array.from(active, (s) => s.beams[0].sequence[s.beams[0].sequence.length - 1]);
-    const logits = await decoder.step(tokens);
+    const contexts = active.map((s) => ({ sequence: s.beams[0].sequence, generated, maxNewTokens: s.maxNewTokens }));
+    const rules = contexts.map((ctx) => processors.rule(ctx));
+    const step = await source.candidates(tokens, rules, contexts, 1, 'greedy', processors);
     const nextActive: SentenceState[] = [];
     const sourceRows: number[] = [];
     active.forEach((s, row) => {
       const beam = s.beams[0];
-      const from = row * vocab;
-      // The model's log-sum-exp, before the processors change the row (0 for log-probs).
-      const rawZero = decoder.logProbs ? 0 : logSumExp(logits, from, vocab);
-      if (processors.active) {
-        processors.apply(logits, from, vocab, 0, { sequence: beam.sequence, generated, maxNewTokens: s.maxNewTokens });
-      }
-      const token = argmax(logits, from, vocab);
-      const logprob = config.outputScores ? logits[from + token] - logSumExp(logits, from, vocab) : Number.NaN;
-      const modelLogprob = beam.modelLogprob + processors.original(logits, from, token) - rawZero;
+      const forced = rules[row].forced;
+      // No allowed token at all: 0, as an argmax over a row of -Infinity gives.
+      const token = forced ?? Math.max(0, step.ids[row * step.k]);
+      const modelLogprob = beam.modelLogprob + (forced === null && step.ids[row * step.k] >= 0 ? step.modelLogprobs[row * step.k] : step.modelLogprobOf(row, token));
+      // The chosen token's log-probability after the processors, renormalized (a forced token's is 0).
+      const logprob = !config.outputScores ? Number.NaN : forced !== null ? 0 : step.scores[row * step.k] - step.processedLogSumExp(row);
       s.beams = [{ sequence: [...beam.sequence, token], sumLogprobs: beam.sumLogprobs + logprob, modelLogprob }];
       const atMax = generated + 1 >= s.maxNewTokens;
-      if (eos.has(token) || atMax) finish(s, atMax && (!eos.has(token) || processors.forcedEos));
+      if (eos.has(token) || atMax) finish(s, atMax && (!eos.has(token) || forced !== null));
       else {
         nextActive.push(s);
         sourceRows.push(row);
       }
     });
     generated++;
-    if (nextActive.length > 0 && nextActive.length !== active.length) decoder.select(Int32Array.from(sourceRows));
+    if (nextActive.length > 0 && nextActive.length !== active.length) source.select(Int32Array.from(sourceRows));
     active = nextActive;
   }
   return results;

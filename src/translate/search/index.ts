@@ -7,15 +7,19 @@
  * Flow: tokenizer (padded batch) -> encoder once -> `search` (beam or greedy) over a
  * `MarianStepDecoder` -> token ids -> tokenizer.batch_decode. No console output.
  */
-import { search, type SentenceResult } from './beam-search.js';
-import { MarianStepDecoder, type EncoderInput, type Seq2SeqModelLike } from './marian-decoder.js';
+import type { SentenceResult } from './beam-search.js';
+import { decodeBatch } from './decode-batch.js';
+import type { EncoderInput, MarianSessions } from './marian-decoder.js';
 import { resolveDecodeOptions, type DecodeOptions, type GenerationDefaults, type SearchConfig } from './options.js';
+import { sessionsOfModel, type Seq2SeqModelLike } from './transformers-model.js';
 
 export type { DecodeOptions, EarlyStopping, SearchConfig } from './options.js';
 export { resolveDecodeOptions } from './options.js';
 export type { Hypothesis, SentenceResult, StepDecoder } from './beam-search.js';
 export { beamSearch, greedySearch, lengthNormalized, search } from './beam-search.js';
-export { MarianStepDecoder, type EncoderInput } from './marian-decoder.js';
+export { MarianStepDecoder, type EncoderInput, type MarianSessions } from './marian-decoder.js';
+export { decodeBatch } from './decode-batch.js';
+export type { CandidateSource, StepCandidates } from './candidates.js';
 
 /** The model as `AutoModelForSeq2SeqLM.from_pretrained` (or a translation pipeline's `.model`) returns it. */
 export interface TranslationModel extends Seq2SeqModelLike {
@@ -80,22 +84,13 @@ export function detokenize(tokenizer: TranslationTokenizer, tokens: readonly (re
   );
 }
 
-/** The token-level half of `translateBatch`, for callers that tokenize elsewhere (fr2en's workers). */
+/** The token-level half of `translateBatch`, for callers that tokenize elsewhere (fr2en's workers use decodeBatch). */
 export async function searchTokens(
-  model: TranslationModel,
+  model: TranslationModel | MarianSessions,
   input: EncoderInput,
   config: SearchConfig,
 ): Promise<(SentenceResult & { readonly sourceTokens: number })[]> {
-  const { batchSize, length, attentionMask } = input;
-  if (batchSize === 0) return [];
-  const sourceLengths = Array.from({ length: batchSize }, (_, b) => {
-    let n = 0;
-    for (let j = 0; j < length; j++) n += Number(attentionMask[b * length + j]);
-    return n;
-  });
-  const decoder = await MarianStepDecoder.start(model, input);
-  const results = await search(decoder, sourceLengths, config);
-  return results.map((r, i) => ({ ...r, sourceTokens: sourceLengths[i] }));
+  return decodeBatch('sessions' in model ? sessionsOfModel(model) : model, input, config);
 }
 
 function isSearchConfig(options: DecodeOptions | SearchConfig | undefined): options is SearchConfig {

@@ -1,21 +1,24 @@
 /**
- * Logits processors with the Python transformers library's meaning, applied in place to one row
- * of the vocabulary.
+ * Logits processors with the Python transformers library's meaning, split in two so that most of
+ * the work needs no vocabulary-sized row:
+ *
+ * - `rule(ctx)`: what a row may not do at this step: the tokens it must not choose (bad words,
+ *   no_repeat_ngram_size, min_new_tokens / forceLength's end-of-sentence ban) and the token it
+ *   must choose (forced_eos_token_id at its last step). A decoder that picks tokens inside the
+ *   model graph (marian-decoder.ts) applies these rules without returning the row.
+ * - `penalize(row, ...)`: repetition_penalty, which changes values rather than banning, so it
+ *   needs the whole row (`needsFullRow`).
  *
  * The row is in one of two spaces, told by `zero`, the value that stands for a log-probability
- * of 0:
- * - greedy search works on raw logits (`zero = 0`), as transformers.js' and the Python library's
- *   greedy search do;
- * - beam search works on log-probabilities (the Python library applies the processors after
- *   log_softmax). To avoid rewriting the whole row, the row keeps its logits and `zero` is its
- *   log-sum-exp: log_prob = value - zero. Bans only write -Infinity and the repetition penalty
- *   touches a few entries, so converting those entries is enough.
+ * of 0: greedy search penalizes raw logits (`zero = 0`), as transformers.js' and the Python
+ * library's greedy search do; beam search works on log-probabilities (the Python library applies
+ * the processors after log_softmax), and a row of logits stands for log-probabilities through its
+ * log-sum-exp (`zero`).
  *
  * `sequence` is the row's decoder input so far, decoder start token included (the Python library's
  * `input_ids` for an encoder-decoder model), and `generated` the number of tokens after it.
  */
 import type { SearchConfig } from './options.js';
-import { logSumExp } from './top-k.js';
 
 export interface ProcessorContext {
   /** Decoder input so far, decoder start token first. */
@@ -26,16 +29,19 @@ export interface ProcessorContext {
   readonly maxNewTokens: number;
 }
 
+export interface RowRule {
+  /** Tokens the row must not choose at this step (may repeat). */
+  readonly bans: readonly number[];
+  /** The token the row must choose (forced end-of-sentence at its last step), or null. */
+  readonly forced: number | null;
+}
+
 export class LogitsProcessors {
   readonly #config: SearchConfig;
   /** One-token bad words: always banned. */
   readonly #staticBans: readonly number[];
   /** Longer bad words: the last token is banned right after the others. */
   readonly #sequenceBans: readonly (readonly number[])[];
-  /** Entries changed by the last `apply` (token -> value before), for `renormalizer`. */
-  readonly #changed = new Map<number, number>();
-  /** The last `apply` rewrote the whole row (forced EOS). */
-  #rewritten = false;
 
   constructor(config: SearchConfig) {
     this.#config = config;
@@ -47,90 +53,41 @@ export class LogitsProcessors {
     this.#sequenceBans = bad.filter((seq) => seq.length > 1);
   }
 
-  /** Applies every enabled processor to `row[from .. from + vocab)`, in the Python library's order. */
-  apply(row: Float32Array, from: number, vocab: number, zero: number, ctx: ProcessorContext): void {
+  /** repetition_penalty changes values, so it needs the whole row (see `penalize`). */
+  get needsFullRow(): boolean {
+    return this.#config.repetitionPenalty !== 1;
+  }
+
+  /** The row's bans and forced token at this step, in the Python library's order of processors. */
+  rule(ctx: ProcessorContext): RowRule {
     const c = this.#config;
-    this.#changed.clear();
-    this.#rewritten = false;
-    if (c.repetitionPenalty !== 1) this.#repetitionPenalty(row, from, zero, ctx);
-    if (c.noRepeatNgramSize > 0) this.#noRepeatNgram(row, from, ctx);
-    this.#badWords(row, from, ctx);
+    const bans: number[] = [];
+    if (c.noRepeatNgramSize > 0) this.#noRepeatNgram(bans, ctx);
+    this.#badWords(bans, ctx);
     // min_new_tokens: EOS is banned while fewer than `minNewTokens` tokens precede it;
     // forceLength bans it until the last allowed token.
-    if (ctx.generated < c.minNewTokens || (c.forceLength && ctx.generated < ctx.maxNewTokens - 1)) for (const eos of c.eosTokenIds) this.#set(row, from, eos, -Infinity);
+    if (ctx.generated < c.minNewTokens || (c.forceLength && ctx.generated < ctx.maxNewTokens - 1)) bans.push(...c.eosTokenIds);
     // forced_eos_token_id: the last allowed token must be EOS (all else banned, EOS log-prob 0).
-    if (c.forcedEosTokenId !== null && ctx.generated === ctx.maxNewTokens - 1) {
-      this.#set(row, from, c.forcedEosTokenId, zero); // remembers the model's own value
-      row.fill(-Infinity, from, from + vocab);
-      row[from + c.forcedEosTokenId] = zero;
-      this.#rewritten = true;
-    }
-  }
-
-  /** Whether the last `apply` forced the end-of-sentence token (the sentence hit its limit). */
-  get forcedEos(): boolean {
-    return this.#rewritten;
-  }
-
-  /**
-   * The value `row[from + token]` had before the last `apply`: the model's own score of a token
-   * the processors may have changed (a forced EOS, a penalised repeat).
-   */
-  original(row: Float32Array, from: number, token: number): number {
-    return this.#changed.get(token) ?? row[from + token];
-  }
-
-  /** The entries the last `apply` changed (token -> value before), kept past the next `apply`. */
-  changedEntries(): ReadonlyMap<number, number> {
-    return new Map(this.#changed);
-  }
-
-  /**
-   * The log-sum-exp of the row after the last `apply`, given `zero`, its value before: the
-   * renormalizer of the Python library's LogitNormalization (log_softmax after the processors).
-   * The processors touch a few entries, so the sum is corrected for those instead of recomputed:
-   * lse' = lse + log(1 - sum p_before + sum p_after) over the changed entries. When the
-   * correction removes most of the mass (precision) or the row was rewritten, it is recomputed.
-   */
-  renormalizer(row: Float32Array, from: number, vocab: number, zero: number): number {
-    if (this.#rewritten) return logSumExp(row, from, vocab);
-    if (this.#changed.size === 0) return zero;
-    let delta = 0;
-    for (const [token, before] of this.#changed) delta += Math.exp(row[from + token] - zero) - Math.exp(before - zero);
-    return delta > -0.5 ? zero + Math.log1p(delta) : logSumExp(row, from, vocab);
-  }
-
-  /** Writes one entry, remembering its first value. */
-  #set(row: Float32Array, from: number, token: number, value: number): void {
-    if (!this.#changed.has(token)) this.#changed.set(token, row[from + token]);
-    row[from + token] = value;
-  }
-
-  /** Whether `apply` may change anything at this context (lets callers skip renormalization). */
-  get active(): boolean {
-    const c = this.#config;
-    return (
-      c.repetitionPenalty !== 1 ||
-      c.noRepeatNgramSize > 0 ||
-      this.#staticBans.length > 0 ||
-      this.#sequenceBans.length > 0 ||
-      c.minNewTokens > 0 ||
-      c.forceLength ||
-      c.forcedEosTokenId !== null
-    );
+    const forced = c.forcedEosTokenId !== null && ctx.generated === ctx.maxNewTokens - 1 ? c.forcedEosTokenId : null;
+    return { bans, forced };
   }
 
   /**
    * repetition_penalty (CTRL): each distinct token of `sequence` gets score * p if its score is
    * negative, score / p otherwise; the score is the logit (greedy) or the log-probability (beam).
+   * Returns the changed entries (token -> value before), for the model's own scores.
    */
-  #repetitionPenalty(row: Float32Array, from: number, zero: number, ctx: ProcessorContext): void {
+  penalize(row: Float32Array, from: number, zero: number, ctx: ProcessorContext): Map<number, number> {
+    const changed = new Map<number, number>();
     const p = this.#config.repetitionPenalty;
+    if (p === 1) return changed;
     for (const token of new Set(ctx.sequence)) {
       const i = from + token;
       const score = row[i] - zero;
-      this.#set(row, from, token, (score < 0 ? score * p : score / p) + zero);
+      changed.set(token, row[i]);
+      row[i] = (score < 0 ? score * p : score / p) + zero;
     }
+    return changed;
   }
 
   /**
@@ -138,7 +95,7 @@ export class LogitsProcessors {
    * is banned. As in the Python library, nothing is banned while sequence.length + 1 < n, and
    * n-grams may include the decoder start token.
    */
-  #noRepeatNgram(row: Float32Array, from: number, ctx: ProcessorContext): void {
+  #noRepeatNgram(bans: number[], ctx: ProcessorContext): void {
     const n = this.#config.noRepeatNgramSize;
     const seq = ctx.sequence;
     const len = seq.length;
@@ -152,13 +109,13 @@ export class LogitsProcessors {
           break;
         }
       }
-      if (match) this.#set(row, from, seq[j + n - 1], -Infinity);
+      if (match) bans.push(seq[j + n - 1]);
     }
   }
 
   /** bad_words_ids: see `DecodeOptions.badWordsIds`. */
-  #badWords(row: Float32Array, from: number, ctx: ProcessorContext): void {
-    for (const token of this.#staticBans) this.#set(row, from, token, -Infinity);
+  #badWords(bans: number[], ctx: ProcessorContext): void {
+    bans.push(...this.#staticBans);
     const seq = ctx.sequence;
     for (const bad of this.#sequenceBans) {
       const prefix = bad.length - 1;
@@ -170,7 +127,7 @@ export class LogitsProcessors {
           break;
         }
       }
-      if (match) this.#set(row, from, bad[prefix], -Infinity);
+      if (match) bans.push(bad[prefix]);
     }
   }
 }

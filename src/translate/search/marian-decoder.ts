@@ -1,8 +1,7 @@
 /**
- * A `StepDecoder` over the two ONNX Runtime sessions of a transformers.js Marian model
- * (`sessions.model` = encoder, `sessions.decoder_model_merged` = decoder with cache), run directly
- * so that the rows of the batch and of the key/value cache can be re-formed between steps, which
- * transformers.js' own `generate` cannot do.
+ * A `CandidateSource` over the two ONNX Runtime sessions of a Marian model (`encoder` and
+ * `decoder_model_merged`), run directly so that the rows of the batch and of the key/value cache
+ * can be re-formed between steps, which transformers.js' own `generate` cannot do.
  *
  * Merged-decoder contract (see shared/notes/marian-onnx-contract.md): inputs `input_ids`,
  * `encoder_hidden_states`, `encoder_attention_mask`, `past_key_values.{i}.{decoder|encoder}.{key|value}`
@@ -11,14 +10,23 @@
  * encoder (cross-attention) keys/values, which later steps pass back unchanged (as transformers.js
  * does) while the decoder (self-attention) entries grow by one position per step.
  *
+ * On a decoder prepared by fr2en (src/models/onnx/decoder-outputs.ts) a step does less:
+ * - the graph picks each row's best tokens (`top_ids`, `top_logprobs`) under the bans the search
+ *   sends (`fr2en_ban_ids`), so no row of 59,514 scores comes back; whole rows are read only for
+ *   repetition_penalty, which changes values rather than banning;
+ * - the graph returns only the new position of the self-attention cache (`present_new.*`), and
+ *   the cache grows here, in buffers reused from step to step (self-cache.ts).
+ * Any other Marian export works too, through whole rows and the graph's own cache outputs.
+ *
  * Re-forming rows (`select`): the self-attention cache is gathered along the batch dimension at
  * every step where beams were reordered. The encoder-side tensors (hidden states, mask and the
  * cross-attention cache) depend only on the sentence a row belongs to, so they are gathered only
  * when that row-to-sentence layout changes: when beams are expanded after the first step and when
  * finished sentences leave the batch.
  */
-import { Tensor } from '@huggingface/transformers';
-import type { StepDecoder } from './beam-search.js';
+import { candidatesFromRows, type CandidateSource, type SearchKind, type StepCandidates } from './candidates.js';
+import type { LogitsProcessors, ProcessorContext, RowRule } from './logits-processors.js';
+import { SelfAttentionCache } from './self-cache.js';
 
 /** What this module needs of an onnxruntime tensor. */
 export interface OrtTensorLike {
@@ -35,10 +43,15 @@ export interface OrtSessionLike {
   run(feeds: Record<string, unknown>, fetches?: readonly string[]): Promise<Record<string, OrtTensorLike>>;
 }
 
-/** The parts of a transformers.js seq2seq model (`AutoModelForSeq2SeqLM.from_pretrained`) used here. */
-export interface Seq2SeqModelLike {
+/** Makes a tensor of the runtime the sessions belong to. */
+export type TensorFactory = (type: 'float32' | 'int64' | 'bool', data: Float32Array | BigInt64Array | boolean[], dims: readonly number[]) => OrtTensorLike;
+
+/** A Marian model's sessions, its config.json, and how to make tensors for them. */
+export interface MarianSessions {
+  readonly encoder: OrtSessionLike;
+  readonly decoder: OrtSessionLike;
   readonly config: object;
-  readonly sessions: Record<string, unknown>;
+  readonly tensor: TensorFactory;
 }
 
 /** Token ids and mask of a padded batch, as the tokenizer returns them (int64 `[batch, length]`). */
@@ -55,20 +68,6 @@ interface ModelDims {
   readonly headDim: number;
 }
 
-function ortTensor(type: 'float32' | 'int64' | 'bool', data: Float32Array | BigInt64Array | Uint8Array | boolean[], dims: number[]): unknown {
-  // transformers.js' Tensor wraps the onnxruntime tensor class it loaded; reuse it so the
-  // sessions get tensors of their own runtime.
-  return new Tensor(type, data as never, dims).ort_tensor;
-}
-
-function sessionOf(model: Seq2SeqModelLike, name: string): OrtSessionLike {
-  const session = model.sessions[name] as OrtSessionLike | undefined;
-  if (!session || typeof session.run !== 'function') {
-    throw new Error(`The model has no \`${name}\` session; expected a transformers.js Marian model (encoder + decoder_model_merged).`);
-  }
-  return session;
-}
-
 function dimsOf(config: Record<string, unknown>): ModelDims {
   const num = (key: string): number => {
     const v = config[key];
@@ -80,19 +79,6 @@ function dimsOf(config: Record<string, unknown>): ModelDims {
   return { vocabSize, decoderHeads, headDim: num('d_model') / decoderHeads };
 }
 
-/** Copies rows `sourceRows` of a `[rows, ...]` float tensor into a new one. */
-function gatherRows(tensor: OrtTensorLike, sourceRows: Int32Array): unknown {
-  const data = tensor.data as Float32Array | BigInt64Array;
-  const rows = tensor.dims[0];
-  const rowSize = rows === 0 ? 0 : data.length / rows;
-  const out = new (data.constructor as Float32ArrayConstructor | BigInt64ArrayConstructor)(sourceRows.length * rowSize);
-  for (let r = 0; r < sourceRows.length; r++) {
-    const s = sourceRows[r];
-    (out as Float32Array).set((data as Float32Array).subarray(s * rowSize, (s + 1) * rowSize), r * rowSize);
-  }
-  return ortTensor(tensor.type as 'float32' | 'int64', out, [sourceRows.length, ...tensor.dims.slice(1)]);
-}
-
 function isIdentity(sourceRows: Int32Array, rows: number): boolean {
   if (sourceRows.length !== rows) return false;
   for (let r = 0; r < rows; r++) if (sourceRows[r] !== r) return false;
@@ -101,47 +87,52 @@ function isIdentity(sourceRows: Int32Array, rows: number): boolean {
 
 const LOGITS = 'logits';
 const LOG_PROBS = 'logprobs';
+const SELECTION = { banIds: 'fr2en_ban_ids', topK: 'fr2en_top_k', topLogProbs: 'top_logprobs', topIds: 'top_ids', banLogProbs: 'ban_logprobs' } as const;
+const PRESENT_NEW = 'present_new.';
 
-export class MarianStepDecoder implements StepDecoder {
+export class MarianStepDecoder implements CandidateSource {
   readonly vocabSize: number;
   readonly #decoder: OrtSessionLike;
-  /** Outputs wanted after the first step: logits and the self-attention cache. */
-  readonly #stepFetches: readonly string[];
+  readonly #tensor: TensorFactory;
   readonly #dims: ModelDims;
+  /** The graph picks tokens itself (top_ids / ban_logprobs). */
+  readonly #selection: boolean;
   /** Sentence of each current row: encoder-side tensors follow it. */
   #rowSentence: Int32Array;
   #encoderHidden: OrtTensorLike;
   #encoderMask: OrtTensorLike;
-  /** past_key_values.* name -> tensor; empty before the first step. */
-  #past = new Map<string, OrtTensorLike>();
+  /** past_key_values.*.encoder.* -> tensor, from the first step on. */
+  readonly #cross = new Map<string, OrtTensorLike>();
+  /** past_key_values.*.decoder.* -> tensor, when the graph returns the whole cache. */
+  readonly #selfWhole = new Map<string, OrtTensorLike>();
+  /** The cache kept here, when the graph returns only the new positions (`present_new.*`). */
+  readonly #selfCache: SelfAttentionCache | undefined;
+  #first = true;
 
-  /** The decoder has a `logprobs` output (see src/models/onnx/log-softmax.ts): read it instead of `logits`. */
-  readonly logProbs: boolean;
-  /** Outputs wanted on the first step: everything but the scores not read. */
-  readonly #firstFetches: readonly string[];
-
-  private constructor(decoder: OrtSessionLike, dims: ModelDims, hidden: OrtTensorLike, mask: OrtTensorLike, batch: number) {
-    this.#decoder = decoder;
-    this.logProbs = decoder.outputNames.includes(LOG_PROBS);
-    // Scores come out once: log-probabilities when the graph computes them, else the logits.
-    const unread = this.logProbs ? LOGITS : LOG_PROBS;
-    this.#firstFetches = decoder.outputNames.filter((name) => name !== unread);
-    this.#stepFetches = this.#firstFetches.filter((name) => !name.includes('.encoder.'));
-    this.#dims = dims;
-    this.vocabSize = dims.vocabSize;
+  private constructor(sessions: MarianSessions, hidden: OrtTensorLike, mask: OrtTensorLike, batch: number, capacity: number) {
+    this.#decoder = sessions.decoder;
+    this.#tensor = sessions.tensor;
+    this.#dims = dimsOf(sessions.config as Record<string, unknown>);
+    this.vocabSize = this.#dims.vocabSize;
+    const outputs = this.#decoder.outputNames;
+    this.#selection = outputs.includes(SELECTION.topIds) && this.#decoder.inputNames.includes(SELECTION.banIds);
+    const selfNames = this.#decoder.inputNames.filter((name) => /^past_key_values\.\d+\.decoder\./.test(name));
+    const newOnly = selfNames.length > 0 && selfNames.every((name) => outputs.includes(name.replace('past_key_values.', PRESENT_NEW)));
+    this.#selfCache = newOnly ? new SelfAttentionCache(selfNames, batch, this.#dims.decoderHeads, this.#dims.headDim, capacity) : undefined;
     this.#rowSentence = Int32Array.from({ length: batch }, (_, i) => i);
     this.#encoderHidden = hidden;
     this.#encoderMask = mask;
   }
 
-  /** Runs the encoder once for the batch and returns a decoder with one row per sentence. */
-  static async start(model: Seq2SeqModelLike, input: EncoderInput): Promise<MarianStepDecoder> {
-    const encoder = sessionOf(model, 'model');
-    const decoder = sessionOf(model, 'decoder_model_merged');
-    const dims = dimsOf(model.config as Record<string, unknown>);
+  /**
+   * Runs the encoder once for the batch and returns a decoder with one row per sentence.
+   * `capacity`: the most tokens any sentence may generate (sizes the self-attention cache).
+   */
+  static async start(sessions: MarianSessions, input: EncoderInput, capacity: number): Promise<MarianStepDecoder> {
+    const { encoder, tensor } = sessions;
     const shape = [input.batchSize, input.length];
-    const ids = ortTensor('int64', input.inputIds, shape);
-    const mask = ortTensor('int64', input.attentionMask, shape);
+    const ids = tensor('int64', input.inputIds, shape);
+    const mask = tensor('int64', input.attentionMask, shape);
     const feeds: Record<string, unknown> = {};
     for (const name of encoder.inputNames) {
       if (name === 'input_ids') feeds[name] = ids;
@@ -151,22 +142,97 @@ export class MarianStepDecoder implements StepDecoder {
     const out = await encoder.run(feeds);
     const hidden = out.last_hidden_state;
     if (!hidden) throw new Error('The encoder returned no `last_hidden_state`');
-    return new MarianStepDecoder(decoder, dims, hidden, mask as OrtTensorLike, input.batchSize);
+    return new MarianStepDecoder(sessions, hidden, mask, input.batchSize, capacity);
+  }
+
+  /** Frees what the batch held for the next one (the cache buffers go back to their pool). */
+  release(): void {
+    this.#selfCache?.release();
+    this.#cross.clear();
+    this.#selfWhole.clear();
   }
 
   get rows(): number {
     return this.#rowSentence.length;
   }
 
-  async step(tokens: Int32Array): Promise<Float32Array> {
+  async candidates(
+    tokens: Int32Array,
+    rules: readonly RowRule[],
+    contexts: readonly ProcessorContext[],
+    k: number,
+    kind: SearchKind,
+    processors: LogitsProcessors,
+  ): Promise<StepCandidates> {
+    if (this.#selection && !processors.needsFullRow) return this.#graphCandidates(tokens, rules, k);
+    const out = await this.#step(tokens, [LOGITS], new Map());
+    const logits = this.#scores(out, LOGITS);
+    return candidatesFromRows(logits, this.vocabSize, false, rules, contexts, k, kind, processors);
+  }
+
+  /** Candidates picked by the graph: the k + bans best of each row, banned ones skipped here. */
+  async #graphCandidates(tokens: Int32Array, rules: readonly RowRule[], k: number): Promise<StepCandidates> {
+    const rows = tokens.length;
+    // Each row's list: its bans, then its forced token (whose log-probability the search needs).
+    const lists = rules.map((rule) => (rule.forced === null ? rule.bans : [...rule.bans, rule.forced]));
+    const width = Math.max(1, ...lists.map((list) => list.length));
+    const banIds = new BigInt64Array(rows * width);
+    lists.forEach((list, r) => {
+      for (let j = 0; j < width; j++) banIds[r * width + j] = BigInt(list[j] ?? list[0] ?? 0);
+    });
+    const banned = rules.map((rule) => new Set(rule.bans));
+    const wanted = Math.min(this.vocabSize, k + Math.max(0, ...banned.map((set) => set.size)));
+    const extra = new Map<string, unknown>([
+      [SELECTION.banIds, this.#tensor('int64', banIds, [rows, 1, width])],
+      [SELECTION.topK, this.#tensor('int64', BigInt64Array.of(BigInt(wanted)), [1])],
+    ]);
+    const out = await this.#step(tokens, [SELECTION.topIds, SELECTION.topLogProbs, SELECTION.banLogProbs], extra);
+    const topIds = out[SELECTION.topIds].data as BigInt64Array;
+    const topLogProbs = out[SELECTION.topLogProbs].data as Float32Array;
+    const banLogProbs = out[SELECTION.banLogProbs].data as Float32Array;
+    const ids = new Int32Array(rows * k).fill(-1);
+    const scores = new Float64Array(rows * k).fill(-Infinity);
+    for (let r = 0; r < rows; r++) {
+      let j = 0;
+      for (let t = 0; t < wanted && j < k; t++) {
+        const id = Number(topIds[r * wanted + t]);
+        if (banned[r].has(id)) continue;
+        ids[r * k + j] = id;
+        scores[r * k + j] = topLogProbs[r * wanted + t];
+        j++;
+      }
+    }
+    const listed = (row: number, token: number) => {
+      const at = lists[row].indexOf(token);
+      return at < 0 ? Number.NaN : banLogProbs[row * width + at];
+    };
+    return {
+      k,
+      ids,
+      scores,
+      // Bans change no value: a candidate's score is the model's own log-probability.
+      modelLogprobs: scores,
+      modelLogprobOf: listed,
+      processedLogSumExp: (row) => {
+        // What is left once the banned tokens' probability is taken out: log(1 - sum p).
+        let removed = 0;
+        for (const token of banned[row]) removed += Math.exp(listed(row, token));
+        return Math.log1p(-Math.min(1, removed));
+      },
+    };
+  }
+
+  /** One decoder step: feeds the cache and `extra`, fetches `scores` and the cache, updates the cache. */
+  async #step(tokens: Int32Array, scores: readonly string[], extra: Map<string, unknown>): Promise<Record<string, OrtTensorLike>> {
     const rows = this.rows;
     if (tokens.length !== rows) throw new Error(`step: expected ${rows} tokens, got ${tokens.length}`);
-    const first = this.#past.size === 0;
+    const first = this.#first;
+    const self = this.#selfCache?.tensors();
     const feeds: Record<string, unknown> = {};
     for (const name of this.#decoder.inputNames) {
       switch (name) {
         case 'input_ids':
-          feeds[name] = ortTensor('int64', BigInt64Array.from(tokens, (t) => BigInt(t)), [rows, 1]);
+          feeds[name] = this.#tensor('int64', BigInt64Array.from(tokens, (t) => BigInt(t)), [rows, 1]);
           break;
         case 'encoder_hidden_states':
           feeds[name] = this.#encoderHidden;
@@ -175,33 +241,46 @@ export class MarianStepDecoder implements StepDecoder {
           feeds[name] = this.#encoderMask;
           break;
         case 'use_cache_branch':
-          feeds[name] = ortTensor('bool', [!first], [1]);
+          feeds[name] = this.#tensor('bool', [!first], [1]);
           break;
-        default:
+        case SELECTION.banIds:
+          feeds[name] = extra.get(name) ?? this.#tensor('int64', new BigInt64Array(rows), [rows, 1, 1]);
+          break;
+        case SELECTION.topK:
+          feeds[name] = extra.get(name) ?? this.#tensor('int64', BigInt64Array.of(1n), [1]);
+          break;
+        default: {
           if (!name.startsWith('past_key_values.')) throw new Error(`Unexpected decoder input \`${name}\``);
-          feeds[name] = first ? this.#emptyPast(name, rows) : this.#past.get(name);
+          const cached = first ? undefined : name.includes('.encoder.') ? this.#cross.get(name) : self ? self.get(name) : this.#selfWhole.get(name);
+          if (cached === undefined) feeds[name] = this.#emptyPast(name, rows);
+          else feeds[name] = 'type' in cached ? cached : this.#tensor('float32', cached.data, cached.dims);
+        }
       }
     }
     // After the first step the cross-attention cache only passes through the decoder: not
     // fetching it saves copying it out of ONNX Runtime on every step (about 15 MB at 16 rows).
-    const out = await this.#decoder.run(feeds, first ? this.#firstFetches : this.#stepFetches);
-    const logits = out[this.logProbs ? LOG_PROBS : LOGITS];
-    if (!logits || logits.type !== 'float32') throw new Error(`The decoder returned no float32 \`${this.logProbs ? LOG_PROBS : LOGITS}\``);
-    const [lr, steps, vocab] = logits.dims;
-    if (lr !== rows || vocab !== this.vocabSize) {
-      throw new Error(`Decoder logits have shape [${logits.dims.join(', ')}], expected [${rows}, 1, ${this.vocabSize}]`);
+    const cacheOutputs = this.#decoder.outputNames.filter((name) => (this.#selfCache ? name.startsWith(PRESENT_NEW) : name.startsWith('present.') && !name.includes('.encoder.')) || (first && name.startsWith('present.') && name.includes('.encoder.')));
+    const out = await this.#decoder.run(feeds, [...scores, ...cacheOutputs]);
+    this.#first = false;
+    for (const name of cacheOutputs) {
+      const past = name.replace(PRESENT_NEW, 'past_key_values.').replace('present.', 'past_key_values.');
+      if (name.includes('.encoder.')) this.#cross.set(past, out[name]);
+      else if (!this.#selfCache) this.#selfWhole.set(past, out[name]);
     }
-    for (const name of this.#decoder.outputNames) {
-      if (!name.startsWith('present.')) continue;
-      const pastName = name.replace('present.', 'past_key_values.');
-      // The cross-attention entries are computed on the first step only; the cache branch
-      // returns them unchanged (or empty), so the first ones are kept.
-      if (name.includes('.encoder.') && !first) continue;
-      this.#past.set(pastName, out[name]);
+    this.#selfCache?.append((past) => out[past.replace('past_key_values.', PRESENT_NEW)].data as Float32Array);
+    return out;
+  }
+
+  /** The last position's scores `[rows * vocab]` of output `name`. */
+  #scores(out: Record<string, OrtTensorLike>, name: string): Float32Array {
+    const tensor = out[name];
+    if (!tensor || tensor.type !== 'float32') throw new Error(`The decoder returned no float32 \`${name}\``);
+    const [rows, steps, vocab] = tensor.dims;
+    if (rows !== this.rows || vocab !== this.vocabSize) {
+      throw new Error(`Decoder ${name} have shape [${tensor.dims.join(', ')}], expected [${this.rows}, 1, ${this.vocabSize}]`);
     }
-    const data = logits.data as Float32Array;
+    const data = tensor.data as Float32Array;
     if (steps === 1) return data;
-    // Only the last position's logits matter.
     const last = new Float32Array(rows * vocab);
     for (let r = 0; r < rows; r++) last.set(data.subarray((r * steps + steps - 1) * vocab, (r * steps + steps) * vocab), r * vocab);
     return last;
@@ -214,15 +293,36 @@ export class MarianStepDecoder implements StepDecoder {
     const rowSentence = Int32Array.from(sourceRows, (s) => this.#rowSentence[s]);
     const layoutChanged =
       rowSentence.length !== rows || rowSentence.some((sentence, r) => sentence !== this.#rowSentence[r]);
-    for (const [name, tensor] of this.#past) {
-      const encoderSide = name.includes('.encoder.');
-      if (!encoderSide || layoutChanged) this.#past.set(name, gatherRows(tensor, sourceRows) as OrtTensorLike);
-    }
     if (layoutChanged) {
-      this.#encoderHidden = gatherRows(this.#encoderHidden, sourceRows) as OrtTensorLike;
-      this.#encoderMask = gatherRows(this.#encoderMask, sourceRows) as OrtTensorLike;
+      for (const [name, tensor] of this.#cross) this.#cross.set(name, this.#gatherRows(tensor, sourceRows));
+      this.#encoderHidden = this.#gatherRows(this.#encoderHidden, sourceRows);
+      this.#encoderMask = this.#gatherRows(this.#encoderMask, sourceRows);
     }
+    for (const [name, tensor] of this.#selfWhole) this.#selfWhole.set(name, this.#gatherRows(tensor, sourceRows));
+    this.#selfCache?.select(sourceRows);
     this.#rowSentence = rowSentence;
+  }
+
+  /**
+   * Rows `sourceRows` of a `[rows, ...]` tensor. Rows that only leave (finished sentences) move
+   * down within the tensor's own buffer; reordered or repeated rows (beams) are copied to a new one.
+   */
+  #gatherRows(tensor: OrtTensorLike, sourceRows: Int32Array): OrtTensorLike {
+    const data = tensor.data as Float32Array | BigInt64Array;
+    const rows = tensor.dims[0];
+    const rowSize = rows === 0 ? 0 : data.length / rows;
+    const dims = [sourceRows.length, ...tensor.dims.slice(1)];
+    const type = tensor.type as 'float32' | 'int64';
+    if (sourceRows.every((s, r) => s >= r && (r === 0 || s > sourceRows[r - 1]))) {
+      sourceRows.forEach((s, r) => s !== r && data.copyWithin(r * rowSize, s * rowSize, s * rowSize + rowSize));
+      return this.#tensor(type, data.subarray(0, sourceRows.length * rowSize), dims);
+    }
+    const out = new (data.constructor as Float32ArrayConstructor | BigInt64ArrayConstructor)(sourceRows.length * rowSize);
+    for (let r = 0; r < sourceRows.length; r++) {
+      const s = sourceRows[r];
+      (out as Float32Array).set((data as Float32Array).subarray(s * rowSize, (s + 1) * rowSize), r * rowSize);
+    }
+    return this.#tensor(type, out, dims);
   }
 
   /** An empty past tensor for the first step: `[rows, heads, 0, head_dim]` (from the session metadata when given). */
@@ -231,6 +331,6 @@ export class MarianStepDecoder implements StepDecoder {
     const shape = meta?.shape?.length
       ? meta.shape.map((d) => (typeof d === 'number' ? d : d === 'batch_size' ? rows : 0))
       : [rows, this.#dims.decoderHeads, 0, this.#dims.headDim];
-    return ortTensor('float32', new Float32Array(0), shape);
+    return this.#tensor('float32', new Float32Array(0), shape);
   }
 }

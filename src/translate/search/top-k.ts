@@ -57,7 +57,7 @@ export class TopK {
     this.#indices[b] = i;
   }
 
-  /** Offers one candidate; indices must be offered in increasing order for the tie rule to hold. */
+  /** Offers one candidate (in any order: on equal scores the lower index is kept). */
   push(score: number, index: number): void {
     if (!(score > -Infinity)) return; // -Infinity (banned) and NaN never enter
     if (this.#size < this.#k) {
@@ -72,7 +72,7 @@ export class TopK {
       }
       return;
     }
-    if (!(score > this.#scores[0])) return;
+    if (score < this.#scores[0] || (score === this.#scores[0] && index > this.#indices[0])) return;
     this.#scores[0] = score;
     this.#indices[0] = index;
     let i = 0;
