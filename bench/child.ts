@@ -7,6 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PeakRss } from './lib/measure.js';
+import { runAgreement } from './lib/runners/agreement.js';
 import { runCeiling } from './lib/runners/ceiling.js';
 import { runFr2en } from './lib/runners/fr2en.js';
 import type { Measured } from './lib/runners/measured.js';
@@ -27,6 +28,8 @@ async function run(spec: ConfigSpec, modelDir: string, workloadFile: string): Pr
       return runFr2en(spec, modelDir, workload);
     case 'pool':
       return runPool(spec, modelDir, workload);
+    case 'agreement':
+      return runAgreement(spec, modelDir, workload);
     case 'ceiling': {
       const config = JSON.parse(readFileSync(path.join(modelDir, 'config.json'), 'utf8')) as {
         decoder_layers: number;

@@ -14,6 +14,10 @@ export const IDS = {
   scale4: 'scale-4x',
   scale16: 'scale-16x',
   beams4: 'beams-4',
+  /** Issue 19's fixed yardstick: the bare ORT loop on the original q8 graph, 2 x 1 thread, 16 rows. */
+  reference: 'ceiling-q8-b16-2x1',
+  agreementQ8: 'agreement-q8',
+  agreementFp32: 'agreement-fp32',
 } as const;
 
 const baseline: BenchConfig[] = [
@@ -74,6 +78,11 @@ const scaling: BenchConfig[] = [
 
 const beams: BenchConfig = { id: IDS.beams4, label: 'fr2en defaults, beams 4', group: 'beams', spec: { kind: 'fr2en', beams: 4 } };
 
+const agreement: BenchConfig[] = [
+  { id: IDS.agreementQ8, label: 'prepared q8 graph vs original files, same token ids', group: 'agreement', spec: { kind: 'agreement', dtype: 'q8' } },
+  { id: IDS.agreementFp32, label: 'prepared fp32 graph vs original files, same token ids', group: 'agreement', spec: { kind: 'agreement', dtype: 'fp32' } },
+];
+
 export interface Plan {
   /** Translatable sentences in the workload (at least). */
   sentences: number;
@@ -85,5 +94,5 @@ export function makePlan(quick: boolean): Plan {
   if (quick) {
     return { sentences: 40, configs: [...baseline, defaults, ceilings[0], scaling[0], beams] };
   }
-  return { sentences: 400, configs: [...baseline, defaults, ...sweep, ...ceilings, ...scaling, beams, ...QUALITY_CONFIGS] };
+  return { sentences: 400, configs: [...baseline, defaults, ...sweep, ...ceilings, ...scaling, beams, ...agreement, ...QUALITY_CONFIGS] };
 }

@@ -66,6 +66,15 @@ export interface Summary {
   scaling4x: number | null;
   scaling16x: number | null;
   beam4CostVsGreedy: number | null;
+  /** Against issue 19's yardstick (IDS.reference): defaults and beams 4 throughput ratios. */
+  defaultsVsReference: number | null;
+  beams4VsReference: number | null;
+  beams4PeakRssMiB: number | null;
+  /** Largest peak RSS among the defaults row and its x4 / x16 repeats. */
+  defaultsPeakRssAllScalesMiB: number | null;
+  /** Share of sentences whose token ids the prepared graph keeps (agreement rows). */
+  q8Agreement: number | null;
+  fp32Agreement: number | null;
   notes: string[];
 }
 
@@ -84,6 +93,11 @@ export function summarize(rows: Row[], configs: BenchConfig[]): Summary {
   const scaling = (id: string, factor: number) => {
     const scaled = byId.get(id);
     return def && scaled ? scaled.runSeconds / (factor * def.runSeconds) : null;
+  };
+  const reference = byId.get(IDS.reference);
+  const agreementOf = (id: string) => {
+    const value = byId.get(id)?.result.extra.agreement;
+    return typeof value === 'number' ? value : null;
   };
   let beam4: number | null = null;
   const beamRow = byId.get(IDS.beams4);
@@ -104,6 +118,12 @@ export function summarize(rows: Row[], configs: BenchConfig[]): Summary {
     scaling4x: scaling(IDS.scale4, 4),
     scaling16x: scaling(IDS.scale16, 16),
     beam4CostVsGreedy: beam4,
+    defaultsVsReference: ratio(def?.targetTokensPerSecond, reference?.targetTokensPerSecond),
+    beams4VsReference: ratio(beamRow?.targetTokensPerSecond, reference?.targetTokensPerSecond),
+    beams4PeakRssMiB: beamRow?.peakRssMiB ?? null,
+    defaultsPeakRssAllScalesMiB: def ? Math.max(...[def, byId.get(IDS.scale4), byId.get(IDS.scale16)].map((row) => row?.peakRssMiB ?? 0)) : null,
+    q8Agreement: agreementOf(IDS.agreementQ8),
+    fp32Agreement: agreementOf(IDS.agreementFp32),
     notes,
   };
 }
@@ -119,10 +139,18 @@ export function checkGoals(summary: Summary): Record<string, boolean | null> {
     'defaults >= 70% of the ceiling': atLeast(summary.ceilingPercent, 70),
     'defaults peak RSS <= 1.5 GiB': atMost(summary.peakRssMiB, 1536),
     'x16 time <= 16 x 1.1 x the x1 time': atMost(summary.scaling16x, 1.1),
+    // Issue 19's floors, against the fixed yardstick row ceiling-q8-b16-2x1.
+    'defaults >= 1.25x ceiling-q8-b16-2x1': atLeast(summary.defaultsVsReference, 1.25),
+    'defaults peak RSS <= 800 MiB at x1, x4, x16': atMost(summary.defaultsPeakRssAllScalesMiB, 800),
+    'beams 4 >= 0.35x ceiling-q8-b16-2x1': atLeast(summary.beams4VsReference, 0.35),
+    'beams 4 peak RSS <= 1.25 GiB': atMost(summary.beams4PeakRssMiB, 1280),
+    'prepared q8 graph: same token ids on >= 99% of sentences': atLeast(summary.q8Agreement, 0.99),
+    'prepared fp32 graph: same token ids on every sentence': atLeast(summary.fp32Agreement, 1),
   };
 }
 
 const fmt = (value: number | null, digits = 0) => (value === null ? '-' : value.toFixed(digits));
+const pct = (share: number | null) => (share === null ? '-' : `${(100 * share).toFixed(1)}%`);
 
 /** The stdout table (Markdown, so it pastes into the README as is). */
 export function formatTable(rows: Row[]): string {
@@ -153,6 +181,7 @@ export function formatSummary(summary: Summary, goals: Record<string, boolean | 
     `defaults vs (a) naive fp32: ${fmt(summary.ratioVsNaiveFp32, 2)}x   vs (b) naive q8: ${fmt(summary.ratioVsNaiveQ8, 2)}x`,
     `defaults: ${fmt(summary.targetTokensPerSecond)} target tok/s = ${fmt(summary.ceilingPercent, 1)}% of the ceiling (${fmt(summary.ceilingTargetTokensPerSecond)} tok/s); peak RSS ${fmt(summary.peakRssMiB)} MiB`,
     `scaling: x4 ${fmt(summary.scaling4x, 3)}, x16 ${fmt(summary.scaling16x, 3)} (time / (n x time at x1)); beams 4 cost vs greedy: ${fmt(summary.beam4CostVsGreedy, 2)}`,
+    `vs ${IDS.reference}: defaults ${fmt(summary.defaultsVsReference, 2)}x, beams 4 ${fmt(summary.beams4VsReference, 2)}x; prepared graph agreement: q8 ${pct(summary.q8Agreement)}, fp32 ${pct(summary.fp32Agreement)}`,
     ...summary.notes,
     ...Object.entries(goals).map(([goal, met]) => `${met === null ? 'n/a ' : met ? 'PASS' : 'FAIL'}  ${goal}`),
   ];

@@ -79,7 +79,13 @@ export interface QualityConfig {
   noRepeatNgramSize?: number;
 }
 
-export type ConfigSpec = NaiveConfig | Fr2enConfig | PoolConfig | CeilingConfig | QualityConfig;
+/** The prepared graph against the original files: same token ids? (bench/lib/runners/agreement.ts) */
+export interface AgreementConfig {
+  kind: 'agreement';
+  dtype: ModelDtype;
+}
+
+export type ConfigSpec = NaiveConfig | Fr2enConfig | PoolConfig | CeilingConfig | QualityConfig | AgreementConfig;
 
 export interface BenchConfig {
   /** Short stable id, used by `--only` and as the key in results.json. */
@@ -87,7 +93,7 @@ export interface BenchConfig {
   /** The row label in the table. */
   label: string;
   /** Which part of the plan the row belongs to (a, b, c, sweep, ceiling, scaling, beams, quality). */
-  group: 'baseline' | 'defaults' | 'sweep' | 'ceiling' | 'scaling' | 'beams' | 'quality';
+  group: 'baseline' | 'defaults' | 'sweep' | 'ceiling' | 'scaling' | 'beams' | 'agreement' | 'quality';
   spec: ConfigSpec;
 }
 
