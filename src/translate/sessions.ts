@@ -1,48 +1,39 @@
 /**
- * A Marian model's two sessions, opened by ONNX Runtime (the onnxruntime-node that transformers.js
- * runs on) from their files, as a worker process runs them: the weights of a prepared model are
- * then mapped, not copied (see src/models/onnx/external-data.ts). Nothing else of transformers.js
- * is loaded (the tokenizer stays in the main process); without it a worker holds about 57 MiB
- * less, and its JavaScript heap, whose collections a worker pays for every few steps, stays small.
+ * A Marian model's two sessions as a worker runs them: loaded by transformers.js
+ * (`AutoModelForSeq2SeqLM.from_pretrained`: its file naming per dtype, its session setup on the
+ * onnxruntime-node it ships), then driven directly by fr2en's search (search/marian-decoder.ts),
+ * which re-forms rows and caches between steps as transformers.js' own `generate` cannot.
+ * transformers.js opens the ONNX files by path, so the weights of a prepared model are mapped, not
+ * copied (src/models/onnx/external-data.ts).
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { onnxFiles, type ModelDtype } from '../models/files.js';
-import type { MarianSessions, OrtSessionLike, OrtTensorLike } from './search/marian-decoder.js';
+import type { ModelDtype } from '../models/files.js';
+import type { MarianSessions } from './search/marian-decoder.js';
+import { sessionsOfModel } from './search/transformers-model.js';
 import type { ModelConfigs } from './search-settings.js';
 
 export type LoadedModel = MarianSessions & ModelConfigs & { release(): Promise<void> };
 
-function readJson(file: string, optional: boolean): object | null {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as object;
-  } catch (error) {
-    if (optional && (error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
-}
-
 export async function openMarianSessions(modelPath: string, dtype: ModelDtype, threads: number): Promise<LoadedModel> {
-  const ort = await import('onnxruntime-node');
+  const { AutoModelForSeq2SeqLM, env, LogLevel } = await import('@huggingface/transformers');
+  // fr2en resolves and downloads models itself: the library must never fetch. Its warning that
+  // MarianTokenizer has no "fast" implementation concerns a tokenizer workers do not load.
+  env.allowRemoteModels = false;
+  env.logLevel = LogLevel.ERROR;
   // Spinning off: between two decoder steps the process runs JavaScript (search bookkeeping);
   // intra-op threads spinning meanwhile would take the cores it needs (+24% measured with 2
   // intra-op threads; moot with the default 1).
-  const options = {
+  const session_options = {
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     logSeverityLevel: 3 as const,
     extra: { session: { intra_op: { allow_spinning: '0' } } },
   };
-  const [encoderFile, decoderFile] = onnxFiles(dtype).map((rel) => path.join(modelPath, rel));
-  const [encoder, decoder] = await Promise.all([ort.InferenceSession.create(encoderFile, options), ort.InferenceSession.create(decoderFile, options)]);
+  const model = await AutoModelForSeq2SeqLM.from_pretrained(modelPath, { dtype, session_options, local_files_only: true });
   return {
-    encoder: encoder as unknown as OrtSessionLike,
-    decoder: decoder as unknown as OrtSessionLike,
-    config: readJson(path.join(modelPath, 'config.json'), false)!,
-    generation_config: readJson(path.join(modelPath, 'generation_config.json'), true),
-    tensor: (type, data, dims) => new ort.Tensor(type, data as never, [...dims]) as unknown as OrtTensorLike,
+    ...sessionsOfModel(model),
+    generation_config: (model as unknown as { generation_config?: object | null }).generation_config ?? null,
     release: async () => {
-      await Promise.all([encoder.release(), decoder.release()]);
+      await model.dispose();
     },
   };
 }
