@@ -6,7 +6,7 @@
  * It is the tokenizer transformers.js itself runs (its `PreTrainedTokenizer` hands encoding and
  * decoding to `@huggingface/tokenizers`' `Tokenizer`, built from tokenizer.json and
  * tokenizer_config.json), used directly: the main process then loads neither transformers.js nor,
- * through it, ONNX Runtime and sharp, which took about 45 MiB of its memory for nothing
+ * through it, ONNX Runtime and sharp, which took 15 to 25 MiB of its memory for nothing
  * (test/model-tokenizer.test.ts checks the ids, masks and texts against transformers.js').
  */
 import { readFile } from 'node:fs/promises';
