@@ -77,6 +77,7 @@ const scaling: BenchConfig[] = [
 ];
 
 const beams: BenchConfig = { id: IDS.beams4, label: 'fr2en defaults, beams 4', group: 'beams', spec: { kind: 'fr2en', beams: 4 } };
+const beamsSmallBatch: BenchConfig = { id: 'beams-4-b8', label: 'fr2en defaults, beams 4, batch 8', group: 'beams', spec: { kind: 'fr2en', beams: 4, batchSize: 8 } };
 
 const agreement: BenchConfig[] = [
   { id: IDS.agreementQ8, label: 'prepared q8 graph vs original files, same token ids', group: 'agreement', spec: { kind: 'agreement', dtype: 'q8' } },
@@ -94,5 +95,5 @@ export function makePlan(quick: boolean): Plan {
   if (quick) {
     return { sentences: 40, configs: [...baseline, defaults, ceilings[0], scaling[0], beams] };
   }
-  return { sentences: 400, configs: [...baseline, defaults, ...sweep, ...ceilings, ...scaling, beams, ...agreement, ...QUALITY_CONFIGS] };
+  return { sentences: 400, configs: [...baseline, defaults, ...sweep, ...ceilings, ...scaling, beams, beamsSmallBatch, ...agreement, ...QUALITY_CONFIGS] };
 }
