@@ -20,7 +20,7 @@ import path from 'node:path';
 import { fingerprintModelFiles } from '../cache/translation-memory.js';
 import { onnxFiles, type ModelDtype } from './files.js';
 import { addLogProbs, addTokenSelection, hasLogitsOutput, newPositionsOnly } from './onnx/decoder-outputs.js';
-import { rewriteModel } from './onnx/external-data.js';
+import { dataFileOf, rewriteModel } from './onnx/external-data.js';
 
 /** Bumped when the changes made to a graph change: older prepared folders are then rebuilt. */
 const PREPARE_VERSION = 2;
@@ -28,36 +28,33 @@ const PREPARE_VERSION = 2;
 export interface PreparedModel {
   /** The folder to load (the model folder itself when nothing needed changing). */
   folder: string;
-  /** The decoder has a `logprobs` output. */
-  logProbs: boolean;
 }
 
 export async function prepareModel(modelPath: string, dtype: ModelDtype, env: NodeJS.ProcessEnv = process.env): Promise<PreparedModel> {
   const [encoderRel, decoderRel] = onnxFiles(dtype);
   const decoder = path.join(modelPath, decoderRel);
-  if (!(await hasLogitsOutput(decoder))) return { folder: modelPath, logProbs: false };
+  if (!(await hasLogitsOutput(decoder))) return { folder: modelPath };
   const key = createHash('sha256')
     .update(`${PREPARE_VERSION}\n${await fingerprintModelFiles(modelPath, [encoderRel, decoderRel])}`)
     .digest('hex')
     .slice(0, 16);
   const parent = (await isWritable(modelPath)) ? path.join(modelPath, '.fr2en', 'prepared') : path.join(userCacheDir(env), 'prepared');
   const folder = path.join(parent, `${dtype}-${key}`);
-  // rewriteModel writes a data file beside each rewritten graph, even an empty one.
-  const expected = [...(await modelFiles(modelPath)), `${encoderRel}.data`, `${decoderRel}.data`];
-  if (!(await isIntact(folder, expected))) {
+  const files = await modelFiles(modelPath);
+  if (!(await isIntact(folder, [...files, dataFileOf(encoderRel), dataFileOf(decoderRel)]))) {
     // A folder whose links no longer resolve (the model was moved, or a file removed) is rebuilt.
     await rm(folder, { recursive: true, force: true });
-    await build(modelPath, [encoderRel, decoderRel], folder);
+    await build(modelPath, files, [encoderRel, decoderRel], folder);
   }
-  return { folder, logProbs: true };
+  return { folder };
 }
 
 /** Builds `folder` in a temporary folder beside it, then renames it into place (atomic). */
-async function build(modelPath: string, [encoderRel, decoderRel]: string[], folder: string): Promise<void> {
+async function build(modelPath: string, files: readonly string[], [encoderRel, decoderRel]: string[], folder: string): Promise<void> {
   const temporary = `${folder}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
   await mkdir(path.join(temporary, 'onnx'), { recursive: true });
   try {
-    for (const rel of await modelFiles(modelPath)) {
+    for (const rel of files) {
       if (rel === decoderRel || rel === encoderRel) continue;
       // Relative links: a model folder moved with its prepared copy inside stays whole.
       const link = path.join(folder, rel);

@@ -10,13 +10,7 @@ import { join } from 'node:path';
 import { ModelError } from '../errors.js';
 import { onnxFiles, type ModelDtype } from '../files.js';
 import { FieldReader, type Fail, type Field } from './fields.js';
-
-/** onnx.proto field numbers. */
-export const ONNX = {
-  model: { graph: 7 },
-  graph: { node: 1, initializer: 5, output: 12 },
-  valueInfo: { name: 1 },
-} as const;
+import { PB } from './graph.js';
 
 export async function checkOnnxFiles(folder: string, dtype: ModelDtype): Promise<void> {
   for (const file of onnxFiles(dtype)) await checkOnnxFile(join(folder, file));
@@ -50,9 +44,9 @@ export async function withOnnxFile<T>(path: string, use: (layout: OnnxLayout) =>
       throw new ModelError('corrupt', `${path} is damaged (${problem}); download the model again (fr2en models download) or restore the file`, { file: path });
     };
     const modelFields = await reader.fields(0, size, fail);
-    const graph = modelFields.find((field) => field.number === ONNX.model.graph && field.wire === 2) ?? fail('no graph');
+    const graph = modelFields.find((field) => field.number === PB.model.graph && field.wire === 2) ?? fail('no graph');
     const graphFields = await reader.fields(graph.start, graph.end, fail);
-    if (!graphFields.some((field) => field.number === ONNX.graph.node || field.number === ONNX.graph.initializer)) fail('an empty graph');
+    if (!graphFields.some((field) => field.number === PB.graph.node || field.number === PB.graph.initializer)) fail('an empty graph');
     return await use({ reader, size, modelFields, graph, graphFields, fail });
   } finally {
     await handle.close();

@@ -18,8 +18,8 @@
  *
  * Each edit checks the structure it relies on and leaves the graph unchanged when it is not there.
  */
-import { ONNX, withOnnxFile } from './check.js';
-import { stringOf } from './fields.js';
+import { withOnnxFile } from './check.js';
+import { DECODER_NAMES } from './decoder-names.js';
 import {
   DATA_TYPE,
   intAttribute,
@@ -34,25 +34,16 @@ import {
   intAttributeValue,
   type Node,
 } from './graph.js';
+import { decodeMessage, firstString } from './message.js';
 
-export const DECODER_NAMES = {
-  logits: 'logits',
-  logProbs: 'logprobs',
-  banIds: 'fr2en_ban_ids',
-  topK: 'fr2en_top_k',
-  topLogProbs: 'top_logprobs',
-  topIds: 'top_ids',
-  banLogProbs: 'ban_logprobs',
-  presentNewPrefix: 'present_new.',
-} as const;
 
 const PRESENT_SELF = /^present\.(\d+)\.decoder\.(key|value)$/;
 
 /** Whether the decoder file at `path` has a `logits` output to build on (read from its field headers). */
 export async function hasLogitsOutput(path: string): Promise<boolean> {
   return withOnnxFile(path, async ({ reader, graphFields }) => {
-    for (const field of graphFields.filter((f) => f.number === ONNX.graph.output)) {
-      if (stringOf(await reader.bytes(field), ONNX.valueInfo.name) === DECODER_NAMES.logits) return true;
+    for (const field of graphFields.filter((f) => f.number === PB.graph.output)) {
+      if (firstString(decodeMessage(await reader.bytes(field)), PB.valueInfo.name) === DECODER_NAMES.logits) return true;
     }
     return false;
   });

@@ -24,27 +24,24 @@ const ALIGNMENT = 65_536;
 /** onnx.proto TensorProto.DataLocation.EXTERNAL. */
 const EXTERNAL = 1;
 
-export interface RewriteResult {
-  /** The data file written beside `dest` (`<dest>.data`). */
-  dataFile: string;
-  /** Tensors moved to it. */
-  externalTensors: number;
+/** The data file rewriteModel writes beside `model` (not `.onnx_data`, the exporters' own name, which a source model may already use). */
+export function dataFileOf(model: string): string {
+  return `${model}.data`;
 }
 
 /**
- * Writes to `dest` the model at `source` with its weights in `<dest>.data`, after `edit` changed
- * its (now small) graph. Tensors already in a data file of the source keep pointing at it (the
- * caller links that file beside `dest`). Fails (through the model file check) on a damaged file.
+ * Writes to `dest` the model at `source` with its weights in `dataFileOf(dest)` (always written,
+ * empty when no tensor is large enough), after `edit` changed its (now small) graph. Tensors
+ * already in a data file of the source keep pointing at it (the caller links that file beside
+ * `dest`). Fails (through the model file check) on a damaged file.
  */
-export async function rewriteModel(source: string, dest: string, edit: (graph: Graph) => void): Promise<RewriteResult> {
-  // Not `.onnx_data`, the exporters' own name, which a source model may already use.
-  const dataFile = `${dest}.data`;
+export async function rewriteModel(source: string, dest: string, edit: (graph: Graph) => void): Promise<void> {
+  const dataFile = dataFileOf(dest);
   const location = path.basename(dataFile);
-  return withOnnxFile(source, async ({ reader, modelFields, graph: graphField, graphFields }) => {
+  await withOnnxFile(source, async ({ reader, modelFields, graph: graphField, graphFields, fail }) => {
     const input = await open(source, 'r');
     const data = await open(dataFile, 'wx');
     let offset = 0;
-    let externalTensors = 0;
     try {
       const fields: MessageField[] = [];
       for (const field of graphFields) {
@@ -52,9 +49,7 @@ export async function rewriteModel(source: string, dest: string, edit: (graph: G
           fields.push(await readField(reader, field));
           continue;
         }
-        const tensor = await reader.fields(field.start, field.end, (problem) => {
-          throw new Error(`an initializer is damaged: ${problem}`);
-        });
+        const tensor = await reader.fields(field.start, field.end, fail);
         const raw = tensor.find((f) => f.number === PB.tensor.rawData && f.wire === 2);
         if (raw === undefined || raw.end - raw.start < MIN_EXTERNAL_BYTES || tensor.some((f) => f.number === PB.tensor.dataLocation)) {
           fields.push(await readField(reader, field));
@@ -74,7 +69,6 @@ export async function rewriteModel(source: string, dest: string, edit: (graph: G
           ]),
         );
         offset += length;
-        externalTensors++;
       }
       const graph = graphFromFields(fields);
       edit(graph);
@@ -87,7 +81,6 @@ export async function rewriteModel(source: string, dest: string, edit: (graph: G
     } finally {
       await Promise.all([input.close(), data.close()]);
     }
-    return { dataFile, externalTensors };
   });
 }
 

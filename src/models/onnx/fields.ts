@@ -1,7 +1,6 @@
 /**
- * Just enough protobuf to look inside an ONNX file (a ModelProto) and to add to it, without
- * reading the weights: a reader that walks field headers and reads only the small fields it is
- * asked for, and an encoder for the few small messages fr2en appends.
+ * Just enough protobuf to look inside an ONNX file (a ModelProto) without reading the weights: a
+ * reader that walks field headers and reads only the small fields it is asked for.
  */
 import type { FileHandle } from 'node:fs/promises';
 
@@ -87,34 +86,7 @@ export class FieldReader {
   }
 }
 
-/** The first string field `number` of a small message held in memory. */
-export function stringOf(message: Buffer, number: number): string | undefined {
-  let at = 0;
-  const next = (): bigint => {
-    let value = 0n;
-    for (let shift = 0n; at < message.length; shift += 7n) {
-      const byte = message[at++];
-      value |= BigInt(byte & 0x7f) << shift;
-      if ((byte & 0x80) === 0) return value;
-    }
-    throw new RangeError('truncated varint');
-  };
-  while (at < message.length) {
-    const key = next();
-    const wire = Number(key & 7n);
-    if (wire === 0) next();
-    else if (wire === 1) at += 8;
-    else if (wire === 5) at += 4;
-    else if (wire === 2) {
-      const length = Number(next());
-      if (Number(key >> 3n) === number) return message.subarray(at, at + length).toString('utf8');
-      at += length;
-    } else return undefined;
-  }
-  return undefined;
-}
-
-/** Protobuf encoding of the few fields fr2en writes. */
+/** A protobuf varint (message.ts encodes with it). */
 export function varint(value: number | bigint): Buffer {
   let v = BigInt.asUintN(64, BigInt(value)); // negative int64s are ten bytes, as protobuf has them
   const bytes: number[] = [];
@@ -125,20 +97,4 @@ export function varint(value: number | bigint): Buffer {
     bytes.push(byte);
   } while (v !== 0n);
   return Buffer.from(bytes);
-}
-
-export function tag(number: number, wire: number): Buffer {
-  return varint((number << 3) | wire);
-}
-
-export function bytesField(number: number, content: Buffer): Buffer {
-  return Buffer.concat([tag(number, 2), varint(content.length), content]);
-}
-
-export function stringField(number: number, text: string): Buffer {
-  return bytesField(number, Buffer.from(text, 'utf8'));
-}
-
-export function varintField(number: number, value: number | bigint): Buffer {
-  return Buffer.concat([tag(number, 0), varint(value)]);
 }

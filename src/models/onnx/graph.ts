@@ -16,26 +16,25 @@ import {
   type MessageField,
 } from './message.js';
 
-/** onnx.proto field numbers used here. */
+/** onnx.proto field numbers fr2en reads or writes (the file check, the graph edits, external data). */
 export const PB = {
-  model: { irVersion: 1, opsetImport: 8, graph: 7 },
-  opset: { domain: 1, version: 2 },
-  graph: { node: 1, name: 2, initializer: 5, input: 11, output: 12, valueInfo: 13 },
+  model: { graph: 7 },
+  graph: { node: 1, initializer: 5, input: 11, output: 12 },
   node: { input: 1, output: 2, name: 3, opType: 4, attribute: 5, domain: 7 },
-  attribute: { name: 1, f: 2, i: 3, s: 4, t: 5, g: 6, ints: 8, type: 20 },
+  attribute: { name: 1, i: 3, g: 6, type: 20 },
   valueInfo: { name: 1, type: 2 },
   typeProto: { tensorType: 1 },
   tensorType: { elemType: 1, shape: 2 },
   shape: { dim: 1 },
   dim: { value: 1, param: 2 },
-  tensor: { dims: 1, dataType: 2, name: 8, rawData: 9, externalData: 13, dataLocation: 14 },
+  tensor: { rawData: 9, externalData: 13, dataLocation: 14 },
   entry: { key: 1, value: 2 },
 } as const;
 
-/** onnx.proto AttributeProto.AttributeType values used here. */
-export const ATTRIBUTE = { float: 1, int: 2, string: 3, tensor: 4, graph: 5, ints: 7 } as const;
+/** onnx.proto AttributeProto.AttributeType.INT. */
+const ATTRIBUTE_INT = 2;
 /** onnx.proto TensorProto.DataType values used here. */
-export const DATA_TYPE = { float: 1, int32: 6, int64: 7, bool: 9 } as const;
+export const DATA_TYPE = { float: 1, int64: 7 } as const;
 
 export interface Attribute {
   name: string;
@@ -128,14 +127,7 @@ export function makeNode(opType: string, inputs: string[], outputs: string[], at
 }
 
 export function intAttribute(name: string, value: number | bigint): Attribute {
-  return { name, fields: [stringField(PB.attribute.name, name), intField(PB.attribute.i, value), intField(PB.attribute.type, ATTRIBUTE.int)] };
-}
-
-export function intsAttribute(name: string, values: readonly number[]): Attribute {
-  return {
-    name,
-    fields: [stringField(PB.attribute.name, name), ...values.map((v) => intField(PB.attribute.ints, v)), intField(PB.attribute.type, ATTRIBUTE.ints)],
-  };
+  return { name, fields: [stringField(PB.attribute.name, name), intField(PB.attribute.i, value), intField(PB.attribute.type, ATTRIBUTE_INT)] };
 }
 
 export function intAttributeValue(node: Node, name: string): bigint | undefined {

@@ -91,19 +91,3 @@ export function messageField(number: number, fields: readonly MessageField[]): M
 export function intField(number: number, value: number | bigint): MessageField {
   return { number, wire: 0, data: varint(value) };
 }
-
-/** Repeated int64 values (packed or not, as protobuf allows both). */
-export function ints(fields: readonly MessageField[], number: number): bigint[] {
-  const out: bigint[] = [];
-  for (const field of fields.filter((f) => f.number === number)) {
-    if (field.wire === 0) out.push(intValue(field));
-    else if (field.wire === 2) {
-      for (let at = 0; at < field.data.length; ) {
-        const v = readVarint(field.data, at);
-        out.push(BigInt.asIntN(64, v.value));
-        at = v.next;
-      }
-    }
-  }
-  return out;
-}
