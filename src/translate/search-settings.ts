@@ -3,18 +3,10 @@
  * over transformers.js' sessions). Limits are per sentence, so a sentence's translation does not
  * depend on which sentences share its batch.
  */
-import { resolveDecodeOptions, type DecodeOptions, type GenerationDefaults, type SearchConfig } from './search/options.js';
+import { searchConfigFor, type ModelConfigs, type SearchConfig } from './search/options.js';
 import type { DecodeSettings } from './protocol.js';
 
-/** A model's config.json and generation_config.json (a transformers.js model has both as fields). */
-export interface ModelConfigs {
-  readonly config: object;
-  readonly generation_config?: object | null;
-}
-
-function configFor(model: ModelConfigs, options: DecodeOptions): SearchConfig {
-  return resolveDecodeOptions(model.config as GenerationDefaults, (model.generation_config ?? null) as GenerationDefaults | null, options);
-}
+export type { ModelConfigs } from './search/options.js';
 
 /** Most new tokens for a sentence of `sourceTokens` tokens: tied to the source, so a loop stops. */
 export function maxNewTokensFor(sourceTokens: number, decode: DecodeSettings, modelLimit: number): number {
@@ -23,8 +15,8 @@ export function maxNewTokensFor(sourceTokens: number, decode: DecodeSettings, mo
 
 export function searchConfig(model: ModelConfigs, decode: DecodeSettings): SearchConfig {
   // The model's own limit (max_length - 1 new tokens) stays the ceiling.
-  const modelLimit = configFor(model, { numBeams: 1 }).maxNewTokens as number;
-  return configFor(model, {
+  const modelLimit = searchConfigFor(model, { numBeams: 1 }).maxNewTokens as number;
+  return searchConfigFor(model, {
     numBeams: decode.beams,
     // The decode module counts the source's </s>; fr2en's limits (and the benchmark) do not.
     maxNewTokens: (sourceTokens) => maxNewTokensFor(sourceTokens - 1, decode, modelLimit),

@@ -35,30 +35,12 @@
  * exist (only with tiny vocabularies or heavy bans). Here the first step runs one row per
  * sentence and a missing beam is a dead row (score -Infinity) that never yields a candidate.
  */
-import { rowCandidates, type CandidateSource, type StepCandidates } from './candidates.js';
+import { rowCandidates, type CandidateSource, type StepCandidates, type StepDecoder } from './candidates.js';
+
+export type { StepDecoder } from './candidates.js';
 import { LogitsProcessors, type ProcessorContext, type RowRule } from './logits-processors.js';
 import { maxNewTokensOf, type SearchConfig } from './options.js';
 import { TopK } from './top-k.js';
-
-/**
- * A decoder that advances rows one token at a time, keeping its own cache, and returns whole rows.
- * Rows start as one per sentence, in sentence order.
- */
-export interface StepDecoder {
-  readonly vocabSize: number;
-  /**
-   * `step` returns log-probabilities (a log-softmax ran in the model graph) rather than raw
-   * logits: then every row's log-sum-exp is 0 and the search skips computing it.
-   */
-  readonly logProbs?: boolean;
-  /** Feeds `tokens[r]` as the next input of row r; resolves to logits `[rows * vocabSize]`. */
-  step(tokens: Int32Array): Promise<Float32Array>;
-  /**
-   * Re-forms the rows: new row r continues old row `sourceRows[r]` (its cache and encoder
-   * context). Rows may be duplicated or dropped.
-   */
-  select(sourceRows: Int32Array): void;
-}
 
 /** What the searches take: a decoder of whole rows, or one that returns candidates (candidates.ts). */
 export type SearchDecoder = StepDecoder | CandidateSource;
@@ -262,7 +244,7 @@ export async function beamSearch(
   return results;
 }
 
-/** The model's log-probability of a chosen candidate (found among the row's candidates, or asked for). */
+/** The model's log-probability of a chosen token (found among the row's candidates, or asked for: a forced token). */
 function modelLogprobOf(step: StepCandidates, row: number, token: number): number {
   for (let j = 0; j < step.k; j++) if (step.ids[row * step.k + j] === token) return step.modelLogprobs[row * step.k + j];
   return step.modelLogprobOf(row, token);
@@ -355,7 +337,7 @@ export async function greedySearch(
       const forced = rules[row].forced;
       // No allowed token at all: 0, as an argmax over a row of -Infinity gives.
       const token = forced ?? Math.max(0, step.ids[row * step.k]);
-      const modelLogprob = beam.modelLogprob + (forced === null && step.ids[row * step.k] >= 0 ? step.modelLogprobs[row * step.k] : step.modelLogprobOf(row, token));
+      const modelLogprob = beam.modelLogprob + modelLogprobOf(step, row, token);
       // The chosen token's log-probability after the processors, renormalized (a forced token's is 0).
       const logprob = !config.outputScores ? Number.NaN : forced !== null ? 0 : step.scores[row * step.k] - step.processedLogSumExp(row);
       s.beams = [{ sequence: [...beam.sequence, token], sumLogprobs: beam.sumLogprobs + logprob, modelLogprob }];

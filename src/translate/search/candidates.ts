@@ -51,33 +51,38 @@ export interface CandidateSource {
   select(sourceRows: Int32Array): void;
 }
 
-/** A decoder that returns whole rows (see beam-search.ts `StepDecoder`). */
-export interface RowDecoder {
+/**
+ * A decoder that advances rows one token at a time, keeping its own cache, and returns whole rows
+ * of logits. Rows start as one per sentence, in sentence order.
+ */
+export interface StepDecoder {
   readonly vocabSize: number;
-  /** The rows are log-probabilities (a log-softmax ran in the graph), not raw logits. */
-  readonly logProbs?: boolean;
+  /** Feeds `tokens[r]` as the next input of row r; resolves to logits `[rows * vocabSize]`. */
   step(tokens: Int32Array): Promise<Float32Array>;
+  /**
+   * Re-forms the rows: new row r continues old row `sourceRows[r]` (its cache and encoder
+   * context). Rows may be duplicated or dropped.
+   */
   select(sourceRows: Int32Array): void;
 }
 
 /** Candidates from whole rows: the processors' rules and penalty applied here. */
-export function rowCandidates(decoder: RowDecoder): CandidateSource {
+export function rowCandidates(decoder: StepDecoder): CandidateSource {
   return {
     vocabSize: decoder.vocabSize,
     select: (sourceRows) => decoder.select(sourceRows),
     candidates: async (tokens, rules, contexts, k, kind, processors) =>
-      candidatesFromRows(await decoder.step(tokens), decoder.vocabSize, decoder.logProbs === true, rules, contexts, k, kind, processors),
+      candidatesFromRows(await decoder.step(tokens), decoder.vocabSize, rules, contexts, k, kind, processors),
   };
 }
 
 /**
  * The candidates of `rows` (rows x vocab, changed in place): repetition_penalty, then the bans,
- * then the k best. `logProbs`: the rows are already log-probabilities.
+ * then the k best.
  */
 export function candidatesFromRows(
   rows: Float32Array,
   vocab: number,
-  logProbs: boolean,
   rules: readonly RowRule[],
   contexts: readonly ProcessorContext[],
   k: number,
@@ -93,7 +98,7 @@ export function candidatesFromRows(
   const heap = k > 1 ? new TopK(k) : undefined;
   for (let r = 0; r < count; r++) {
     const from = r * vocab;
-    const zero = logProbs ? 0 : logSumExp(rows, from, vocab);
+    const zero = logSumExp(rows, from, vocab);
     lse[r] = zero;
     // Greedy penalizes raw scores (zero 0); beam search log-probabilities (zero = the row's lse).
     const changed = processors.penalize(rows, from, kind === 'beam' ? zero : 0, contexts[r]);

@@ -9,12 +9,12 @@
  */
 import type { SentenceResult } from './beam-search.js';
 import { decodeBatch } from './decode-batch.js';
-import type { EncoderInput, MarianSessions } from './marian-decoder.js';
-import { resolveDecodeOptions, type DecodeOptions, type GenerationDefaults, type SearchConfig } from './options.js';
+import type { EncoderInput } from './marian-decoder.js';
+import { searchConfigFor, type DecodeOptions, type SearchConfig } from './options.js';
 import { sessionsOfModel, type Seq2SeqModelLike } from './transformers-model.js';
 
 export type { DecodeOptions, EarlyStopping, SearchConfig } from './options.js';
-export { resolveDecodeOptions } from './options.js';
+export { resolveDecodeOptions, searchConfigFor } from './options.js';
 export type { Hypothesis, SentenceResult, StepDecoder } from './beam-search.js';
 export { beamSearch, greedySearch, lengthNormalized, search } from './beam-search.js';
 export { MarianStepDecoder, type EncoderInput, type MarianSessions } from './marian-decoder.js';
@@ -41,15 +41,6 @@ export interface DecodedSentence extends SentenceResult {
   readonly text: string;
   /** Source length in tokens (EOS included, padding not). */
   readonly sourceTokens: number;
-}
-
-/** Resolves options against the model's config.json and generation_config.json. */
-export function searchConfigFor(model: TranslationModel, options?: DecodeOptions): SearchConfig {
-  return resolveDecodeOptions(
-    model.config as GenerationDefaults,
-    (model.generation_config ?? null) as GenerationDefaults | null,
-    options,
-  );
 }
 
 /**
@@ -86,11 +77,11 @@ export function detokenize(tokenizer: TranslationTokenizer, tokens: readonly (re
 
 /** The token-level half of `translateBatch`, for callers that tokenize elsewhere (fr2en's workers use decodeBatch). */
 export async function searchTokens(
-  model: TranslationModel | MarianSessions,
+  model: TranslationModel,
   input: EncoderInput,
   config: SearchConfig,
 ): Promise<(SentenceResult & { readonly sourceTokens: number })[]> {
-  return decodeBatch('sessions' in model ? sessionsOfModel(model) : model, input, config);
+  return decodeBatch(sessionsOfModel(model), input, config);
 }
 
 function isSearchConfig(options: DecodeOptions | SearchConfig | undefined): options is SearchConfig {

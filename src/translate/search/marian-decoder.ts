@@ -24,6 +24,7 @@
  * when that row-to-sentence layout changes: when beams are expanded after the first step and when
  * finished sentences leave the batch.
  */
+import { DECODER_NAMES } from '../../models/onnx/decoder-names.js';
 import { candidatesFromRows, type CandidateSource, type SearchKind, type StepCandidates } from './candidates.js';
 import type { LogitsProcessors, ProcessorContext, RowRule } from './logits-processors.js';
 import { SelfAttentionCache } from './self-cache.js';
@@ -85,10 +86,7 @@ function isIdentity(sourceRows: Int32Array, rows: number): boolean {
   return true;
 }
 
-const LOGITS = 'logits';
-const LOG_PROBS = 'logprobs';
-const SELECTION = { banIds: 'fr2en_ban_ids', topK: 'fr2en_top_k', topLogProbs: 'top_logprobs', topIds: 'top_ids', banLogProbs: 'ban_logprobs' } as const;
-const PRESENT_NEW = 'present_new.';
+const PRESENT_NEW = DECODER_NAMES.presentNewPrefix;
 
 export class MarianStepDecoder implements CandidateSource {
   readonly vocabSize: number;
@@ -115,7 +113,7 @@ export class MarianStepDecoder implements CandidateSource {
     this.#dims = dimsOf(sessions.config as Record<string, unknown>);
     this.vocabSize = this.#dims.vocabSize;
     const outputs = this.#decoder.outputNames;
-    this.#selection = outputs.includes(SELECTION.topIds) && this.#decoder.inputNames.includes(SELECTION.banIds);
+    this.#selection = outputs.includes(DECODER_NAMES.topIds) && this.#decoder.inputNames.includes(DECODER_NAMES.banIds);
     const selfNames = this.#decoder.inputNames.filter((name) => /^past_key_values\.\d+\.decoder\./.test(name));
     const newOnly = selfNames.length > 0 && selfNames.every((name) => outputs.includes(name.replace('past_key_values.', PRESENT_NEW)));
     this.#selfCache = newOnly ? new SelfAttentionCache(selfNames, batch, this.#dims.decoderHeads, this.#dims.headDim, capacity) : undefined;
@@ -165,9 +163,9 @@ export class MarianStepDecoder implements CandidateSource {
     processors: LogitsProcessors,
   ): Promise<StepCandidates> {
     if (this.#selection && !processors.needsFullRow) return this.#graphCandidates(tokens, rules, k);
-    const out = await this.#step(tokens, [LOGITS], new Map());
-    const logits = this.#scores(out, LOGITS);
-    return candidatesFromRows(logits, this.vocabSize, false, rules, contexts, k, kind, processors);
+    const out = await this.#step(tokens, [DECODER_NAMES.logits], new Map());
+    const logits = this.#scores(out, DECODER_NAMES.logits);
+    return candidatesFromRows(logits, this.vocabSize, rules, contexts, k, kind, processors);
   }
 
   /** Candidates picked by the graph: the k + bans best of each row, banned ones skipped here. */
@@ -183,13 +181,13 @@ export class MarianStepDecoder implements CandidateSource {
     const banned = rules.map((rule) => new Set(rule.bans));
     const wanted = Math.min(this.vocabSize, k + Math.max(0, ...banned.map((set) => set.size)));
     const extra = new Map<string, unknown>([
-      [SELECTION.banIds, this.#tensor('int64', banIds, [rows, 1, width])],
-      [SELECTION.topK, this.#tensor('int64', BigInt64Array.of(BigInt(wanted)), [1])],
+      [DECODER_NAMES.banIds, this.#tensor('int64', banIds, [rows, 1, width])],
+      [DECODER_NAMES.topK, this.#tensor('int64', BigInt64Array.of(BigInt(wanted)), [1])],
     ]);
-    const out = await this.#step(tokens, [SELECTION.topIds, SELECTION.topLogProbs, SELECTION.banLogProbs], extra);
-    const topIds = out[SELECTION.topIds].data as BigInt64Array;
-    const topLogProbs = out[SELECTION.topLogProbs].data as Float32Array;
-    const banLogProbs = out[SELECTION.banLogProbs].data as Float32Array;
+    const out = await this.#step(tokens, [DECODER_NAMES.topIds, DECODER_NAMES.topLogProbs, DECODER_NAMES.banLogProbs], extra);
+    const topIds = out[DECODER_NAMES.topIds].data as BigInt64Array;
+    const topLogProbs = out[DECODER_NAMES.topLogProbs].data as Float32Array;
+    const banLogProbs = out[DECODER_NAMES.banLogProbs].data as Float32Array;
     const ids = new Int32Array(rows * k).fill(-1);
     const scores = new Float64Array(rows * k).fill(-Infinity);
     for (let r = 0; r < rows; r++) {
@@ -243,10 +241,10 @@ export class MarianStepDecoder implements CandidateSource {
         case 'use_cache_branch':
           feeds[name] = this.#tensor('bool', [!first], [1]);
           break;
-        case SELECTION.banIds:
+        case DECODER_NAMES.banIds:
           feeds[name] = extra.get(name) ?? this.#tensor('int64', new BigInt64Array(rows), [rows, 1, 1]);
           break;
-        case SELECTION.topK:
+        case DECODER_NAMES.topK:
           feeds[name] = extra.get(name) ?? this.#tensor('int64', BigInt64Array.of(1n), [1]);
           break;
         default: {

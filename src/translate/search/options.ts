@@ -226,3 +226,14 @@ export function maxNewTokensOf(config: SearchConfig, sourceTokens: number): numb
   const value = typeof maxNewTokens === 'function' ? maxNewTokens(sourceTokens) : maxNewTokens;
   return integer('maxNewTokens', value, 0);
 }
+
+/** A model's config.json and generation_config.json (a transformers.js model has both as fields). */
+export interface ModelConfigs {
+  readonly config: object;
+  readonly generation_config?: object | null;
+}
+
+/** Resolves options against the model's config.json and generation_config.json. */
+export function searchConfigFor(model: ModelConfigs, options?: DecodeOptions): SearchConfig {
+  return resolveDecodeOptions(model.config as GenerationDefaults, (model.generation_config ?? null) as GenerationDefaults | null, options);
+}
