@@ -33,9 +33,11 @@ const SETTINGS: [string, DecodeSettings][] = [
   ['repetition penalty (whole rows)', { ...DEFAULT_DECODE, repetitionPenalty: 1.3 }],
 ];
 
+// One tokenized batch for every decoder below (the tokenizer is the main process's).
+const input = loadModelTokenizer(TINY_MODEL_DIR).then((tokenizer) => tokenizer.tokenize(TEXTS));
+
 async function decodeWith(model: LoadedModel, decode: DecodeSettings) {
-  const tokenizer = await loadModelTokenizer(TINY_MODEL_DIR);
-  return decodeBatch(model, tokenizer.tokenize(TEXTS), searchConfig(model, decode));
+  return decodeBatch(model, await input, searchConfig(model, decode));
 }
 
 for (const dtype of ['fp32', 'q8'] as ModelDtype[]) {

@@ -140,7 +140,8 @@ export class MarianStepDecoder implements CandidateSource {
     const out = await encoder.run(feeds);
     const hidden = out.last_hidden_state;
     if (!hidden) throw new Error('The encoder returned no `last_hidden_state`');
-    return new MarianStepDecoder(sessions, hidden, mask, input.batchSize, capacity);
+    // The decoder re-forms its mask in place as sentences finish: a copy, so the caller's input stays as it was.
+    return new MarianStepDecoder(sessions, hidden, tensor('int64', input.attentionMask.slice(), shape), input.batchSize, capacity);
   }
 
   /** Frees what the batch held for the next one (the cache buffers go back to their pool). */
