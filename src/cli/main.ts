@@ -99,7 +99,10 @@ function oneLine(message: string): string {
   if (unknown) return `Unknown option ${unknown[1].split(', ').map(asFlag).join(', ')}`;
   const invalid = /^Invalid values:\s*Argument: ([\w-]+), Given: (.+), Choices: (.+)$/s.exec(message.trim());
   if (invalid) return `${asFlag(invalid[1])} cannot be ${invalid[2].trim()}: expected ${invalid[3].trim().replaceAll('"', '')}`;
-  return message.replace(/\s*\n\s*/g, '; ').trim();
+  // Lines become clauses: a line that introduces a list (ends with ':') runs on into it, and the
+  // indented list markers go (a message may start with `-`, standard input's name).
+  const lines = message.split('\n').map((line) => line.replace(/^\s+- /, '').trim()).filter((line) => line !== '');
+  return lines.reduce((text, line) => (text === '' ? line : `${text}${text.endsWith(':') ? ' ' : '; '}${line}`), '');
 }
 
 function asFlag(name: string): string {
