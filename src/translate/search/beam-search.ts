@@ -155,7 +155,7 @@ export async function beamSearch(
         rules.push(processors.rule(ctx));
       }
     }
-    const step = await source.candidates(Int32Array.from(tokens), rules, contexts, keep, 'beam', processors);
+    const step = await source.candidates({ tokens: Int32Array.from(tokens), rules, contexts, k: keep, kind: 'beam', processors });
 
     const nextActive: SentenceState[] = [];
     const sourceRows: number[] = [];
@@ -329,7 +329,7 @@ export async function greedySearch(
     const tokens = Int32Array.from(active, (s) => s.beams[0].sequence[s.beams[0].sequence.length - 1]);
     const contexts = active.map((s) => ({ sequence: s.beams[0].sequence, generated, maxNewTokens: s.maxNewTokens }));
     const rules = contexts.map((ctx) => processors.rule(ctx));
-    const step = await source.candidates(tokens, rules, contexts, 1, 'greedy', processors);
+    const step = await source.candidates({ tokens, rules, contexts, k: 1, kind: 'greedy', processors });
     const nextActive: SentenceState[] = [];
     const sourceRows: number[] = [];
     active.forEach((s, row) => {

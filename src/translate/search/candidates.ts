@@ -32,21 +32,21 @@ export interface StepCandidates {
   processedLogSumExp(row: number): number;
 }
 
+/** One step's question: feed `tokens[r]` to row r, return each row's `k` best tokens under `rules[r]`. */
+export interface CandidateRequest {
+  readonly tokens: Int32Array;
+  readonly rules: readonly RowRule[];
+  /** Row r's context, for `processors.penalize` (repetition_penalty, which needs whole rows). */
+  readonly contexts: readonly ProcessorContext[];
+  readonly k: number;
+  readonly kind: SearchKind;
+  readonly processors: LogitsProcessors;
+}
+
 /** A decoder that returns candidates (a prepared Marian decoder; `rowCandidates` for any other). */
 export interface CandidateSource {
   readonly vocabSize: number;
-  /**
-   * Feeds `tokens[r]` to row r and returns each row's `k` best tokens under `rules[r]` (and
-   * `processors.penalize` at `contexts[r]`, which needs whole rows).
-   */
-  candidates(
-    tokens: Int32Array,
-    rules: readonly RowRule[],
-    contexts: readonly ProcessorContext[],
-    k: number,
-    kind: SearchKind,
-    processors: LogitsProcessors,
-  ): Promise<StepCandidates>;
+  candidates(request: CandidateRequest): Promise<StepCandidates>;
   /** Re-forms the rows: new row r continues old row `sourceRows[r]`. */
   select(sourceRows: Int32Array): void;
 }
@@ -71,8 +71,7 @@ export function rowCandidates(decoder: StepDecoder): CandidateSource {
   return {
     vocabSize: decoder.vocabSize,
     select: (sourceRows) => decoder.select(sourceRows),
-    candidates: async (tokens, rules, contexts, k, kind, processors) =>
-      candidatesFromRows(await decoder.step(tokens), decoder.vocabSize, rules, contexts, k, kind, processors),
+    candidates: async (request) => candidatesFromRows(await decoder.step(request.tokens), decoder.vocabSize, request),
   };
 }
 
@@ -80,15 +79,7 @@ export function rowCandidates(decoder: StepDecoder): CandidateSource {
  * The candidates of `rows` (rows x vocab, changed in place): repetition_penalty, then the bans,
  * then the k best.
  */
-export function candidatesFromRows(
-  rows: Float32Array,
-  vocab: number,
-  rules: readonly RowRule[],
-  contexts: readonly ProcessorContext[],
-  k: number,
-  kind: SearchKind,
-  processors: LogitsProcessors,
-): StepCandidates {
+export function candidatesFromRows(rows: Float32Array, vocab: number, { rules, contexts, k, kind, processors }: CandidateRequest): StepCandidates {
   const count = rules.length;
   const ids = new Int32Array(count * k).fill(-1);
   const scores = new Float64Array(count * k).fill(-Infinity);

@@ -25,8 +25,8 @@
  * finished sentences leave the batch.
  */
 import { DECODER_NAMES } from '../../models/onnx/decoder-names.js';
-import { candidatesFromRows, type CandidateSource, type SearchKind, type StepCandidates } from './candidates.js';
-import type { LogitsProcessors, ProcessorContext, RowRule } from './logits-processors.js';
+import { candidatesFromRows, type CandidateRequest, type CandidateSource, type StepCandidates } from './candidates.js';
+import type { RowRule } from './logits-processors.js';
 import { SelfAttentionCache } from './self-cache.js';
 
 /** What this module needs of an onnxruntime tensor. */
@@ -155,18 +155,10 @@ export class MarianStepDecoder implements CandidateSource {
     return this.#rowSentence.length;
   }
 
-  async candidates(
-    tokens: Int32Array,
-    rules: readonly RowRule[],
-    contexts: readonly ProcessorContext[],
-    k: number,
-    kind: SearchKind,
-    processors: LogitsProcessors,
-  ): Promise<StepCandidates> {
-    if (this.#selection && !processors.needsFullRow) return this.#graphCandidates(tokens, rules, k);
-    const out = await this.#step(tokens, [DECODER_NAMES.logits], new Map());
-    const logits = this.#scores(out, DECODER_NAMES.logits);
-    return candidatesFromRows(logits, this.vocabSize, rules, contexts, k, kind, processors);
+  async candidates(request: CandidateRequest): Promise<StepCandidates> {
+    if (this.#selection && !request.processors.needsFullRow) return this.#graphCandidates(request.tokens, request.rules, request.k);
+    const out = await this.#step(request.tokens, [DECODER_NAMES.logits], new Map());
+    return candidatesFromRows(this.#scores(out, DECODER_NAMES.logits), this.vocabSize, request);
   }
 
   /** Candidates picked by the graph: the k + bans best of each row, banned ones skipped here. */
