@@ -158,7 +158,11 @@ export const PAGE_SCRIPT = String.raw`
 
   async function show() {
     var html = await (await render('html')).text();
-    frame.srcdoc = html;
+    // "Done" is said once the side-by-side view shows this translation, not the previous one.
+    await new Promise(function (resolve) {
+      frame.addEventListener('load', resolve, { once: true });
+      frame.srcdoc = html;
+    });
     english.textContent = current.document.paragraphs.map(function (p) { return p.target; }).join('\n\n');
     result.hidden = false;
     applyView();
