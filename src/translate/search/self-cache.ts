@@ -5,9 +5,8 @@
  * Each cache tensor is `[rows, heads, length, headDim]`, contiguous at the start of one buffer
  * sized once for the batch's longest output. A step grows it in place once ONNX Runtime is done
  * reading it: the (row, head) blocks move up, last first, to their new stride, and the new
- * position goes at the end of each. Re-forming the rows copies the chosen rows; rows that only
- * leave (greedy search) move down in place, and reordered or repeated rows (beam search) go
- * through a second buffer. The buffers come from a pool that outlives the batch, so decoding
+ * position goes at the end of each. Re-forming the rows (finished sentences leaving, beams
+ * reordered or repeated) also happens in place (`select`). The buffers come from a pool that outlives the batch, so decoding
  * allocates no cache memory once the first batches have run, and a worker holds one cache of the
  * largest batch instead of a trail of garbage buffers.
  */
@@ -34,6 +33,7 @@ export class SelfAttentionCache {
   readonly #names: readonly string[];
   readonly #heads: number;
   readonly #headDim: number;
+  readonly #capacity: number;
   #buffers: Float32Array[];
   #rows: number;
   #length = 0;
@@ -44,6 +44,7 @@ export class SelfAttentionCache {
     this.#rows = rows;
     this.#heads = heads;
     this.#headDim = headDim;
+    this.#capacity = capacity;
     this.#buffers = names.map(() => take(rows * heads * capacity * headDim));
   }
 
@@ -73,7 +74,7 @@ export class SelfAttentionCache {
     this.#names.forEach((name, i) => {
       const source = added(name);
       if (source.length !== pairs * block) throw new Error(`${name}: expected ${pairs * block} new values, got ${source.length}`);
-      const buffer = this.#room(i, pairs * to);
+      const buffer = this.#room(i, pairs * to, 1.25);
       for (let p = pairs - 1; p >= 0; p--) {
         if (from > 0 && p > 0) buffer.copyWithin(p * to, p * from, p * from + from);
         buffer.set(source.subarray(p * block, p * block + block), p * to + from);
@@ -82,37 +83,46 @@ export class SelfAttentionCache {
     this.#length++;
   }
 
-  /** Row r continues old row `sourceRows[r]`. */
+  /**
+   * Row r continues old row `sourceRows[r]`, gathered in place: rows are written in order, and an
+   * old row is put aside only when it is about to be overwritten while a later row still needs it.
+   * A beam step reorders rows within each sentence's block, so at most a block's worth of rows is
+   * put aside, instead of the whole cache going through a second buffer (which doubled a worker's
+   * cache memory with beams).
+   */
   select(sourceRows: Int32Array): void {
+    const rows = sourceRows.length;
     const rowSize = this.#heads * this.#length * this.#headDim;
-    // Rows that only leave, in order: each moves down (or stays), which copyWithin does in place.
-    let inPlace = true;
-    for (let r = 0; r < sourceRows.length; r++) if (sourceRows[r] < r || (r > 0 && sourceRows[r] <= sourceRows[r - 1])) inPlace = false;
-    this.#names.forEach((_, i) => {
-      const current = this.#buffers[i];
-      if (inPlace) {
-        for (let r = 0; r < sourceRows.length; r++) {
-          const s = sourceRows[r];
-          if (s !== r) current.copyWithin(r * rowSize, s * rowSize, s * rowSize + rowSize);
-        }
-        return;
-      }
-      const next = take(Math.max(current.length, sourceRows.length * rowSize));
-      for (let r = 0; r < sourceRows.length; r++) {
+    // How many rows after r still read old row s: an old row must be kept while this is > 0.
+    const readersLeft = new Int32Array(this.#rows);
+    for (const s of sourceRows) readersLeft[s]++;
+    this.#buffers.forEach((_, i) => {
+      const buffer = this.#room(i, rows * this.#heads * this.#capacity * this.#headDim);
+      const aside = new Map<number, Float32Array>();
+      const pending = readersLeft.slice();
+      for (let r = 0; r < rows; r++) {
         const s = sourceRows[r];
-        next.set(current.subarray(s * rowSize, s * rowSize + rowSize), r * rowSize);
+        pending[s]--;
+        if (s === r) continue;
+        // Old row r is overwritten now: keep it if a later row reads it.
+        if (r < this.#rows && pending[r] > 0 && !aside.has(r)) aside.set(r, buffer.slice(r * rowSize, (r + 1) * rowSize));
+        const kept = aside.get(s);
+        if (kept) buffer.set(kept, r * rowSize);
+        else buffer.copyWithin(r * rowSize, s * rowSize, (s + 1) * rowSize);
+        if (kept && pending[s] === 0) aside.delete(s);
       }
-      pool.push(current);
-      this.#buffers[i] = next;
     });
-    this.#rows = sourceRows.length;
+    this.#rows = rows;
   }
 
-  /** Tensor i's buffer, with room for `size` floats (replaced by a larger one if the batch outgrows it). */
-  #room(i: number, size: number): Float32Array {
+  /**
+   * Tensor i's buffer, with room for `size` floats: replaced by a larger one (with `slack` to spare)
+   * when the batch outgrows it, as beams do when they are expanded.
+   */
+  #room(i: number, size: number, slack = 1): Float32Array {
     const buffer = this.#buffers[i];
     if (buffer.length >= size) return buffer;
-    const larger = new Float32Array(Math.ceil(size * 1.25));
+    const larger = take(Math.ceil(size * slack));
     larger.set(buffer.subarray(0, this.#rows * this.#heads * this.#length * this.#headDim));
     this.#buffers[i] = larger;
     return larger;
