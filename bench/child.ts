@@ -13,6 +13,7 @@ import { runFr2en } from './lib/runners/fr2en.js';
 import type { Measured } from './lib/runners/measured.js';
 import { runNaive } from './lib/runners/naive.js';
 import { runPool } from './lib/runners/pool.js';
+import { runProfile } from './lib/runners/profile.js';
 import { runQuality } from './lib/runners/quality.js';
 import { failedResult, type ChildJob, type ConfigSpec, type RunResult } from './lib/types.js';
 import type { Workload } from './lib/workload.js';
@@ -30,6 +31,8 @@ async function run(spec: ConfigSpec, modelDir: string, workloadFile: string): Pr
       return runPool(spec, modelDir, workload);
     case 'agreement':
       return runAgreement(spec, modelDir, workload);
+    case 'profile':
+      return runProfile(spec, modelDir, workload);
     case 'ceiling': {
       const config = JSON.parse(readFileSync(path.join(modelDir, 'config.json'), 'utf8')) as {
         decoder_layers: number;

@@ -18,6 +18,7 @@ export const IDS = {
   reference: 'ceiling-q8-b16-2x1',
   agreementQ8: 'agreement-q8',
   agreementFp32: 'agreement-fp32',
+  profile: 'profile-q8',
 } as const;
 
 const baseline: BenchConfig[] = [
@@ -84,6 +85,8 @@ const agreement: BenchConfig[] = [
   { id: IDS.agreementFp32, label: 'prepared fp32 graph vs original files, same token ids', group: 'agreement', spec: { kind: 'agreement', dtype: 'fp32' } },
 ];
 
+const profile: BenchConfig = { id: IDS.profile, label: 'where a worker spends its time (ORT profiler on; shares only)', group: 'profile', spec: { kind: 'profile', dtype: 'q8' } };
+
 export interface Plan {
   /** Translatable sentences in the workload (at least). */
   sentences: number;
@@ -95,5 +98,5 @@ export function makePlan(quick: boolean): Plan {
   if (quick) {
     return { sentences: 40, configs: [...baseline, defaults, ceilings[0], scaling[0], beams] };
   }
-  return { sentences: 400, configs: [...baseline, defaults, ...sweep, ...ceilings, ...scaling, beams, beamsSmallBatch, ...agreement, ...QUALITY_CONFIGS] };
+  return { sentences: 400, configs: [...baseline, defaults, ...sweep, ...ceilings, ...scaling, beams, beamsSmallBatch, ...agreement, profile, ...QUALITY_CONFIGS] };
 }

@@ -87,8 +87,8 @@ export interface QualityReport {
   rows: QualityRow[];
 }
 
-const numberOrNull = (value: number | string | undefined) => (typeof value === 'number' ? value : null);
-const stringOrNull = (value: number | string | undefined) => (typeof value === 'string' ? value : null);
+const numberOrNull = (value: unknown) => (typeof value === 'number' ? value : null);
+const stringOrNull = (value: unknown) => (typeof value === 'string' ? value : null);
 
 export function toQualityRows(configs: readonly BenchConfig[], results: ReadonlyMap<string, RunResult>): QualityRow[] {
   const defaults = results.get('quality-defaults');

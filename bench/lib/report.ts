@@ -75,6 +75,8 @@ export interface Summary {
   /** Share of sentences whose token ids the prepared graph keeps (agreement rows). */
   q8Agreement: number | null;
   fp32Agreement: number | null;
+  /** Shares of one worker's time by what it spends it on (the profile row). */
+  workerTimeShares: Record<string, number> | null;
   notes: string[];
 }
 
@@ -124,6 +126,7 @@ export function summarize(rows: Row[], configs: BenchConfig[]): Summary {
     defaultsPeakRssAllScalesMiB: def ? Math.max(...[def, byId.get(IDS.scale4), byId.get(IDS.scale16)].map((row) => row?.peakRssMiB ?? 0)) : null,
     q8Agreement: agreementOf(IDS.agreementQ8),
     fp32Agreement: agreementOf(IDS.agreementFp32),
+    workerTimeShares: (byId.get(IDS.profile)?.result.extra.shares as Record<string, number> | undefined) ?? null,
     notes,
   };
 }
@@ -182,6 +185,9 @@ export function formatSummary(summary: Summary, goals: Record<string, boolean | 
     `defaults: ${fmt(summary.targetTokensPerSecond)} target tok/s = ${fmt(summary.ceilingPercent, 1)}% of the ceiling (${fmt(summary.ceilingTargetTokensPerSecond)} tok/s); peak RSS ${fmt(summary.peakRssMiB)} MiB`,
     `scaling: x4 ${fmt(summary.scaling4x, 3)}, x16 ${fmt(summary.scaling16x, 3)} (time / (n x time at x1)); beams 4 cost vs greedy: ${fmt(summary.beam4CostVsGreedy, 2)}`,
     `vs ${IDS.reference}: defaults ${fmt(summary.defaultsVsReference, 2)}x, beams 4 ${fmt(summary.beams4VsReference, 2)}x; prepared graph agreement: q8 ${pct(summary.q8Agreement)}, fp32 ${pct(summary.fp32Agreement)}`,
+    ...(summary.workerTimeShares
+      ? ['where one worker spends its time (profiler on):', ...Object.entries(summary.workerTimeShares).map(([what, share]) => `  ${pct(share).padStart(6)}  ${what}`)]
+      : []),
     ...summary.notes,
     ...Object.entries(goals).map(([goal, met]) => `${met === null ? 'n/a ' : met ? 'PASS' : 'FAIL'}  ${goal}`),
   ];

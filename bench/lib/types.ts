@@ -85,7 +85,13 @@ export interface AgreementConfig {
   dtype: ModelDtype;
 }
 
-export type ConfigSpec = NaiveConfig | Fr2enConfig | PoolConfig | CeilingConfig | QualityConfig | AgreementConfig;
+/** Where a worker's time goes, from ONNX Runtime's profiler (bench/lib/runners/profile.ts). */
+export interface ProfileConfig {
+  kind: 'profile';
+  dtype: ModelDtype;
+}
+
+export type ConfigSpec = NaiveConfig | Fr2enConfig | PoolConfig | CeilingConfig | QualityConfig | AgreementConfig | ProfileConfig;
 
 export interface BenchConfig {
   /** Short stable id, used by `--only` and as the key in results.json. */
@@ -93,7 +99,7 @@ export interface BenchConfig {
   /** The row label in the table. */
   label: string;
   /** Which part of the plan the row belongs to (a, b, c, sweep, ceiling, scaling, beams, quality). */
-  group: 'baseline' | 'defaults' | 'sweep' | 'ceiling' | 'scaling' | 'beams' | 'agreement' | 'quality';
+  group: 'baseline' | 'defaults' | 'sweep' | 'ceiling' | 'scaling' | 'beams' | 'agreement' | 'profile' | 'quality';
   spec: ConfigSpec;
 }
 
@@ -130,8 +136,8 @@ export interface RunResult {
   peakRssMiB: number;
   /** sha1 of the first repeat's outputs, in workload order: equal hashes mean equal outputs. */
   outputHash: string | null;
-  /** Anything else a runner measured (ms or counts), reported in results.json. */
-  extra: Record<string, number | string>;
+  /** Anything else a runner measured (ms, counts, the profile's shares), reported in results.json. */
+  extra: Record<string, number | string | Record<string, number>>;
 }
 
 /** The result of a row that produced no measurement. */

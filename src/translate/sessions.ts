@@ -11,9 +11,15 @@ import type { MarianSessions } from './search/marian-decoder.js';
 import { sessionsOfModel } from './search/transformers-model.js';
 import type { ModelConfigs } from './search-settings.js';
 
-export type LoadedModel = MarianSessions & ModelConfigs & { release(): Promise<void> };
+export type LoadedModel = MarianSessions &
+  ModelConfigs & {
+    release(): Promise<void>;
+    /** Writes ONNX Runtime's profile of each session (opened with `enableProfiling`). */
+    endProfiling(): Promise<void>;
+  };
 
-export async function openMarianSessions(modelPath: string, dtype: ModelDtype, threads: number): Promise<LoadedModel> {
+/** `extraOptions`: more ONNX Runtime session options (the benchmark's profile row turns on ORT's profiler). */
+export async function openMarianSessions(modelPath: string, dtype: ModelDtype, threads: number, extraOptions: Record<string, unknown> = {}): Promise<LoadedModel> {
   const { AutoModelForSeq2SeqLM, env, LogLevel } = await import('@huggingface/transformers');
   // fr2en resolves and downloads models itself: the library must never fetch. Its warning that
   // MarianTokenizer has no "fast" implementation concerns a tokenizer workers do not load.
@@ -27,6 +33,7 @@ export async function openMarianSessions(modelPath: string, dtype: ModelDtype, t
     interOpNumThreads: 1,
     logSeverityLevel: 3 as const,
     extra: { session: { intra_op: { allow_spinning: '0' } } },
+    ...extraOptions,
   };
   const model = await AutoModelForSeq2SeqLM.from_pretrained(modelPath, { dtype, session_options, local_files_only: true });
   return {
@@ -34,6 +41,9 @@ export async function openMarianSessions(modelPath: string, dtype: ModelDtype, t
     generation_config: (model as unknown as { generation_config?: object | null }).generation_config ?? null,
     release: async () => {
       await model.dispose();
+    },
+    endProfiling: async () => {
+      for (const session of Object.values(model.sessions as Record<string, { endProfiling(): Promise<void> }>)) await session.endProfiling();
     },
   };
 }
