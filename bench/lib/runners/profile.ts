@@ -8,19 +8,14 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_DECODE } from '../../../src/config.js';
 import { prepareModel } from '../../../src/models/prepare.js';
-import { loadModelTokenizer } from '../../../src/translate/model-tokenizer.js';
-import { decodeBatch } from '../../../src/translate/search/decode-batch.js';
 import type { OrtSessionLike } from '../../../src/translate/search/marian-decoder.js';
-import { searchConfig } from '../../../src/translate/search-settings.js';
 import { openMarianSessions } from '../../../src/translate/sessions.js';
 import { since } from '../measure.js';
 import type { ProfileConfig } from '../types.js';
-import { FORCED_DECODE, workloadBatches, type Workload } from '../workload.js';
-import { workloadWork, type Measured } from './measured.js';
-
-const BATCH = 16;
+import type { Workload } from '../workload.js';
+import type { Measured } from './measured.js';
+import { decodeWorkload, oneThreadResult, workloadInputs } from './one-worker.js';
 
 /** Kernel kinds, by ONNX Runtime op type (after its own fusions). The output projection is told apart by its output width. */
 const KINDS: Record<string, string> = {
@@ -87,19 +82,17 @@ function timed(session: OrtSessionLike, total: { ms: number }): OrtSessionLike {
 
 export async function runProfile(spec: ProfileConfig, modelDir: string, workload: Workload): Promise<Measured> {
   const loadStart = performance.now();
-  const tokenizer = await loadModelTokenizer(modelDir);
+  const inputs = await workloadInputs(modelDir, workload);
   const { folder } = await prepareModel(modelDir, spec.dtype);
   const profileDir = await mkdtemp(path.join(os.tmpdir(), 'fr2en-profile-'));
   const model = await openMarianSessions(folder, spec.dtype, 1, { enableProfiling: true, profileFilePrefix: path.join(profileDir, 'ort') });
   const loadMs = since(loadStart);
   try {
-    const batches = workloadBatches(workload, BATCH, 1, true).map((batch) => tokenizer.tokenize(batch.map((piece) => piece.text)));
     const encoderTime = { ms: 0 };
     const decoderTime = { ms: 0 };
     const sessions = { ...model, encoder: timed(model.encoder, encoderTime), decoder: timed(model.decoder, decoderTime) };
-    const config = searchConfig(model, { ...DEFAULT_DECODE, ...FORCED_DECODE });
     const runStart = performance.now();
-    for (const input of batches) await decodeBatch(sessions, input, config);
+    await decodeWorkload(sessions, inputs);
     const runMs = since(runStart);
     await model.endProfiling();
 
@@ -121,15 +114,7 @@ export async function runProfile(spec: ProfileConfig, modelDir: string, workload
       'decoder: ONNX Runtime around the kernels': (decoder.runUs / 1000 - kernelMs) / runMs,
     };
     for (const [kind, us] of [...decoder.kernels].sort((a, b) => b[1] - a[1])) shares[`decoder: ${kind}`] = us / 1000 / runMs;
-    return {
-      loadMs,
-      runMs,
-      ...workloadWork(workload),
-      computedTokens: null,
-      threadsUsed: 1,
-      outputHash: null,
-      extra: { shares, encoderMs: encoderTime.ms, decoderMs: decoderTime.ms, dtype: spec.dtype },
-    };
+    return oneThreadResult(workload, loadMs, runMs, { shares, encoderMs: encoderTime.ms, decoderMs: decoderTime.ms, dtype: spec.dtype });
   } finally {
     await model.release();
     await rm(profileDir, { recursive: true, force: true });
