@@ -6,9 +6,9 @@
  * sized once for the batch's longest output. A step grows it in place once ONNX Runtime is done
  * reading it: the (row, head) blocks move up, last first, to their new stride, and the new
  * position goes at the end of each. Re-forming the rows (finished sentences leaving, beams
- * reordered or repeated) also happens in place (`select`). The buffers come from a pool that outlives the batch, so decoding
- * allocates no cache memory once the first batches have run, and a worker holds one cache of the
- * largest batch instead of a trail of garbage buffers.
+ * reordered or repeated) also happens in place (`select`). The buffers come from a pool that
+ * outlives the batch, so decoding allocates no cache memory once the first batches have run, and
+ * a worker holds one cache of the largest batch instead of a trail of garbage buffers.
  */
 
 /** Buffers kept between batches (one worker decodes one batch at a time). */
@@ -97,6 +97,7 @@ export class SelfAttentionCache {
     const readersLeft = new Int32Array(this.#rows);
     for (const s of sourceRows) readersLeft[s]++;
     this.#buffers.forEach((_, i) => {
+      // Sized for the batch's whole output: the appends that follow need no larger buffer.
       const buffer = this.#room(i, rows * this.#heads * this.#capacity * this.#headDim);
       const aside = new Map<number, Float32Array>();
       const pending = readersLeft.slice();
