@@ -30,13 +30,13 @@ export interface PoolOptions extends WorkerInit {
 /**
  * The old-generation size a worker's V8 heap starts with (MiB).
  *
- * Why: every decoder step hands the worker about 20 MB of new buffers from ONNX Runtime (logits
- * and the self-attention cache, at 16 rows). V8 counts that memory against the old generation's
- * limit, which it sizes from the live heap (about 30 MB in a worker), so with V8's default a
- * worker ran a full mark-compact every step or two and spent a fifth of its time in GC. Starting
- * at 64 MiB lets a collection free several steps' buffers at once: +20% throughput for about
- * +40 MiB of peak RSS (bench/README.md has the measurements). Each worker is its own process, so
- * the flag goes on its command line and nothing process-wide changes.
+ * Why: V8 counts the buffers a worker receives from ONNX Runtime against the old generation's
+ * limit, which it sizes from the live heap (about 30 MB in a worker). When every step returned
+ * the logits and the whole cache (about 20 MB at 16 rows), V8's default ran a full mark-compact
+ * every step or two and this setting paid 20%. With the prepared decoder a step returns little;
+ * it still measured 5 to 9% faster than V8's default in two full runs (`pool-sorted` against
+ * `pool-v8-heap`), at the same peak RSS. Each worker is its own process, so the flag goes on its
+ * command line and nothing process-wide changes.
  */
 export const WORKER_OLD_SPACE_MIB = 64;
 
