@@ -11,7 +11,8 @@ import { AutoModelForSeq2SeqLM, AutoTokenizer, Tensor } from '@huggingface/trans
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_DECODE } from '../src/config.js';
 import { prepareModel } from '../src/models/prepare.js';
-import { searchTokens, tokenize, type TranslationModel, type TranslationTokenizer } from '../src/translate/search/index.js';
+import { decodeBatch, tokenize, type TranslationModel, type TranslationTokenizer } from '../src/translate/search/index.js';
+import { sessionsOfModel } from '../src/translate/search/transformers-model.js';
 import { searchConfig } from '../src/translate/search-settings.js';
 import { Translator } from '../src/translator.js';
 import { generateModel } from '../tools/modelgen/index.js';
@@ -68,7 +69,7 @@ describe('confidence', () => {
     it(`equals a teacher-forced pass over the chosen tokens, to 1e-4 (beams ${beams})`, async () => {
       const decode = { ...DEFAULT_DECODE, beams };
       const config = searchConfig(prepared as unknown as Parameters<typeof searchConfig>[0], decode);
-      const results = await searchTokens(prepared, tokenize(tokenizer, SENTENCES), config);
+      const results = await decodeBatch(sessionsOfModel(prepared), tokenize(tokenizer, SENTENCES), config);
       const start = config.decoderStartTokenId;
       for (const [i, result] of results.entries()) {
         expect(result.tokens.length).toBeGreaterThan(0);

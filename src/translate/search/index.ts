@@ -55,7 +55,7 @@ export async function translateBatch(
 ): Promise<DecodedSentence[]> {
   const config = isSearchConfig(options) ? options : searchConfigFor(model, options);
   if (texts.length === 0) return [];
-  const results = await searchTokens(model, tokenize(tokenizer, texts), config);
+  const results = await decodeBatch(sessionsOfModel(model), tokenize(tokenizer, texts), config);
   const decoded = detokenize(tokenizer, results.map((r) => r.tokens));
   return results.map((r, i) => ({ ...r, text: decoded[i] }));
 }
@@ -73,15 +73,6 @@ export function detokenize(tokenizer: TranslationTokenizer, tokens: readonly (re
     tokens.map((ids) => [...ids]),
     { skip_special_tokens: true },
   );
-}
-
-/** The token-level half of `translateBatch`, for callers that tokenize elsewhere (fr2en's workers use decodeBatch). */
-export async function searchTokens(
-  model: TranslationModel,
-  input: EncoderInput,
-  config: SearchConfig,
-): Promise<(SentenceResult & { readonly sourceTokens: number })[]> {
-  return decodeBatch(sessionsOfModel(model), input, config);
 }
 
 function isSearchConfig(options: DecodeOptions | SearchConfig | undefined): options is SearchConfig {
