@@ -105,6 +105,10 @@ export class MarianStepDecoder implements CandidateSource {
   readonly #selfWhole = new Map<string, OrtTensorLike>();
   /** The cache kept here, when the graph returns only the new positions (`present_new.*`). */
   readonly #selfCache: SelfAttentionCache | undefined;
+  /** Cache outputs fetched at every step (the self-attention entries, whole or new positions only). */
+  readonly #selfOutputs: readonly string[];
+  /** Cache outputs fetched at the first step only (the cross-attention entries). */
+  readonly #crossOutputs: readonly string[];
   #first = true;
 
   private constructor(sessions: MarianSessions, hidden: OrtTensorLike, mask: OrtTensorLike, batch: number, capacity: number) {
@@ -117,6 +121,8 @@ export class MarianStepDecoder implements CandidateSource {
     const selfNames = this.#decoder.inputNames.filter((name) => /^past_key_values\.\d+\.decoder\./.test(name));
     const newOnly = selfNames.length > 0 && selfNames.every((name) => outputs.includes(name.replace('past_key_values.', PRESENT_NEW)));
     this.#selfCache = newOnly ? new SelfAttentionCache(selfNames, batch, this.#dims.decoderHeads, this.#dims.headDim, capacity) : undefined;
+    this.#selfOutputs = outputs.filter((name) => (newOnly ? name.startsWith(PRESENT_NEW) : name.startsWith('present.') && !name.includes('.encoder.')));
+    this.#crossOutputs = outputs.filter((name) => name.startsWith('present.') && name.includes('.encoder.'));
     this.#rowSentence = Int32Array.from({ length: batch }, (_, i) => i);
     this.#encoderHidden = hidden;
     this.#encoderMask = mask;
@@ -250,7 +256,7 @@ export class MarianStepDecoder implements CandidateSource {
     }
     // After the first step the cross-attention cache only passes through the decoder: not
     // fetching it saves copying it out of ONNX Runtime on every step (about 15 MB at 16 rows).
-    const cacheOutputs = this.#decoder.outputNames.filter((name) => (this.#selfCache ? name.startsWith(PRESENT_NEW) : name.startsWith('present.') && !name.includes('.encoder.')) || (first && name.startsWith('present.') && name.includes('.encoder.')));
+    const cacheOutputs = first ? [...this.#selfOutputs, ...this.#crossOutputs] : this.#selfOutputs;
     const out = await this.#decoder.run(feeds, [...scores, ...cacheOutputs]);
     this.#first = false;
     for (const name of cacheOutputs) {
