@@ -6,7 +6,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PeakRss } from './lib/measure.js';
+import { PeakPss, PeakRss } from './lib/measure.js';
 import { runAgreement } from './lib/runners/agreement.js';
 import { runCeiling } from './lib/runners/ceiling.js';
 import { runFr2en } from './lib/runners/fr2en.js';
@@ -54,10 +54,12 @@ async function run(spec: ConfigSpec, modelDir: string, workloadFile: string): Pr
 
 const job = JSON.parse(process.argv[2] ?? '') as ChildJob;
 const rss = new PeakRss();
+const pss = job.config.spec.kind === 'fr2en' && job.config.spec.samplePss ? new PeakPss() : null;
 let result: RunResult;
 try {
   const measured = await run(job.config.spec, job.modelDir, job.workloadFile);
   result = { id: job.config.id, ok: true, ...measured, peakRssMiB: rss.stop() };
+  if (pss) result.extra.peakPssMiB = pss.stop();
 } catch (error) {
   result = failedResult(job.config.id, error instanceof Error ? (error.stack ?? error.message) : String(error), rss.stop());
 }

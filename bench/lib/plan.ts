@@ -19,6 +19,7 @@ export const IDS = {
   agreementQ8: 'agreement-q8',
   agreementFp32: 'agreement-fp32',
   profile: 'profile-q8',
+  scale16Pss: 'scale-16x-pss',
 } as const;
 
 const baseline: BenchConfig[] = [
@@ -75,6 +76,8 @@ const ceilings: BenchConfig[] = [
 const scaling: BenchConfig[] = [
   { id: IDS.scale4, label: 'fr2en defaults, workload x4', group: 'scaling', spec: { kind: 'fr2en', repeat: 4 } },
   { id: IDS.scale16, label: 'fr2en defaults, workload x16', group: 'scaling', spec: { kind: 'fr2en', repeat: 16 } },
+  // The largest of the defaults' peaks again, with shared pages counted once (PSS); sampling it slows the row.
+  { id: IDS.scale16Pss, label: 'fr2en defaults, workload x16, PSS sampled too', group: 'scaling', spec: { kind: 'fr2en', repeat: 16, samplePss: true } },
 ];
 
 const beams: BenchConfig = { id: IDS.beams4, label: 'fr2en defaults, beams 4', group: 'beams', spec: { kind: 'fr2en', beams: 4 } };

@@ -72,6 +72,9 @@ export interface Summary {
   beams4PeakRssMiB: number | null;
   /** Largest peak RSS among the defaults row and its x4 / x16 repeats. */
   defaultsPeakRssAllScalesMiB: number | null;
+  /** The scale-16x-pss row's peak PSS and, sampled in the same row, its peak RSS. */
+  x16PeakPssMiB: number | null;
+  x16PssRowPeakRssMiB: number | null;
   /** Share of sentences whose token ids the prepared graph keeps (agreement rows). */
   q8Agreement: number | null;
   fp32Agreement: number | null;
@@ -97,10 +100,8 @@ export function summarize(rows: Row[], configs: BenchConfig[]): Summary {
     return def && scaled ? scaled.runSeconds / (factor * def.runSeconds) : null;
   };
   const reference = byId.get(IDS.reference);
-  const agreementOf = (id: string) => {
-    const value = byId.get(id)?.result.extra.agreement;
-    return typeof value === 'number' ? value : null;
-  };
+  const numberOf = (value: unknown) => (typeof value === 'number' ? value : null);
+  const agreementOf = (id: string) => numberOf(byId.get(id)?.result.extra.agreement);
   let beam4: number | null = null;
   const beamRow = byId.get(IDS.beams4);
   if (def && beamRow) {
@@ -124,6 +125,8 @@ export function summarize(rows: Row[], configs: BenchConfig[]): Summary {
     beams4VsReference: ratio(beamRow?.targetTokensPerSecond, reference?.targetTokensPerSecond),
     beams4PeakRssMiB: beamRow?.peakRssMiB ?? null,
     defaultsPeakRssAllScalesMiB: def ? Math.max(...[def, byId.get(IDS.scale4), byId.get(IDS.scale16)].map((row) => row?.peakRssMiB ?? 0)) : null,
+    x16PeakPssMiB: numberOf(byId.get(IDS.scale16Pss)?.result.extra.peakPssMiB),
+    x16PssRowPeakRssMiB: byId.get(IDS.scale16Pss)?.peakRssMiB ?? null,
     q8Agreement: agreementOf(IDS.agreementQ8),
     fp32Agreement: agreementOf(IDS.agreementFp32),
     workerTimeShares: (byId.get(IDS.profile)?.result.extra.shares as Record<string, number> | undefined) ?? null,
@@ -183,6 +186,7 @@ export function formatSummary(summary: Summary, goals: Record<string, boolean | 
   const lines = [
     `defaults vs (a) naive fp32: ${fmt(summary.ratioVsNaiveFp32, 2)}x   vs (b) naive q8: ${fmt(summary.ratioVsNaiveQ8, 2)}x`,
     `defaults: ${fmt(summary.targetTokensPerSecond)} target tok/s = ${fmt(summary.ceilingPercent, 1)}% of the ceiling (${fmt(summary.ceilingTargetTokensPerSecond)} tok/s); peak RSS ${fmt(summary.peakRssMiB)} MiB`,
+    `defaults at x16, peak PSS (a page the processes share counted once): ${fmt(summary.x16PeakPssMiB)} MiB, against ${fmt(summary.x16PssRowPeakRssMiB)} MiB peak RSS in the same row (${IDS.scale16Pss})`,
     `scaling: x4 ${fmt(summary.scaling4x, 3)}, x16 ${fmt(summary.scaling16x, 3)} (time / (n x time at x1)); beams 4 cost vs greedy: ${fmt(summary.beam4CostVsGreedy, 2)}`,
     `vs ${IDS.reference}: defaults ${fmt(summary.defaultsVsReference, 2)}x, beams 4 ${fmt(summary.beams4VsReference, 2)}x; prepared graph agreement: q8 ${pct(summary.q8Agreement)}, fp32 ${pct(summary.fp32Agreement)}`,
     ...(summary.workerTimeShares

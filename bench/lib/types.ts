@@ -25,6 +25,8 @@ export interface Fr2enConfig extends Fr2enKnobs {
   repeat?: number;
   /** Quality checks off (fr2en runs every check by default). */
   qaOff?: boolean;
+  /** Also samples the peak PSS (bench/lib/measure.ts: slower sampling that costs the row some speed). */
+  samplePss?: boolean;
 }
 
 /**
