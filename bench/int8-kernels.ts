@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { GraphBuilder } from '../tools/modelgen/graph-builder.js';
-import { encodeModel, type GraphMessage } from '../tools/modelgen/onnx-proto.js';
+import { encodeModel } from '../tools/modelgen/onnx-proto.js';
 import { PRESETS } from '../tools/modelgen/presets.js';
 import { quantizeSymmetric } from '../tools/modelgen/quantize.js';
 import { rngFor } from '../tools/modelgen/random.js';
@@ -53,8 +53,8 @@ const ROWS = [16, 64];
 
 interface Form {
   name: string;
-  /** The graph's nodes, from x [rows, k] to y [rows, n]. */
-  build(g: GraphBuilder, weights: Weights): GraphMessage['node'][number][] | void;
+  /** Adds the product of `x` [rows, k] and the weights to `g`; returns its output [rows, n]. */
+  build(g: GraphBuilder, weights: Weights): string;
 }
 
 interface Weights {
@@ -65,9 +65,6 @@ interface Weights {
   scales: Float32Array;
   bias: Float32Array;
 }
-
-const ATTR_INT = 2;
-const intAttr = (name: string, i: number) => ({ name, type: ATTR_INT, i });
 
 /** MatMulNBits B: [n, k / block, block] unsigned, value = (u - 128) * scale (the default zero point). */
 function matMulNBits(block: number, accuracyLevel: number): Form {
@@ -81,19 +78,8 @@ function matMulNBits(block: number, accuracyLevel: number): Form {
         for (let row = 0; row < w.k; row++) packed[col * w.k + row] = w.int8[row * w.n + col] + 128;
         scales.fill(w.scales[col], col * blocks, (col + 1) * blocks);
       }
-      g.initializer('b_packed', packed, [w.n, blocks, block]);
-      g.initializer('b_scales', scales, [w.n * blocks]);
-      g.initializer('bias', w.bias, [w.n]);
-      return [
-        {
-          name: 'matmul_nbits',
-          op_type: 'MatMulNBits',
-          domain: 'com.microsoft',
-          input: ['x', 'b_packed', 'b_scales', '', '', 'bias'],
-          output: ['y'],
-          attribute: [intAttr('K', w.k), intAttr('N', w.n), intAttr('bits', 8), intAttr('block_size', block), intAttr('accuracy_level', accuracyLevel)],
-        },
-      ];
+      const inputs = ['x', g.initializer('b_packed', packed, [w.n, blocks, block]), g.initializer('b_scales', scales, [w.n * blocks]), '', '', g.initializer('bias', w.bias, [w.n])];
+      return g.op('MatMulNBits', inputs, { K: w.k, N: w.n, bits: 8, block_size: block, accuracy_level: accuracyLevel });
     },
   };
 }
@@ -106,28 +92,24 @@ const FORMS: Form[] = [
       const [xq, xScale, xZero] = g.opN('DynamicQuantizeLinear', ['x'], 3);
       const product = g.op('Cast', [g.op('MatMulInteger', [xq, weight, xZero])], { to: 1 });
       const scaled = g.op('Mul', [product, g.op('Mul', [xScale, g.initializer('w_scales', w.scales, [w.n])])]);
-      g.output(g.op('Add', [scaled, g.initializer('bias', w.bias, [w.n])]), 'y', 'FLOAT');
+      return g.op('Add', [scaled, g.initializer('bias', w.bias, [w.n])]);
     },
   },
   matMulNBits(32, 4),
   matMulNBits(128, 4),
   {
     name: 'MatMul fp32',
-    build(g, w) {
-      g.output(g.op('Add', [g.op('MatMul', ['x', g.initializer('w_fp32', w.fp32, [w.k, w.n])]), g.initializer('bias', w.bias, [w.n])]), 'y', 'FLOAT');
-    },
+    build: (g, w) => g.op('Add', [g.op('MatMul', ['x', g.initializer('w_fp32', w.fp32, [w.k, w.n])]), g.initializer('bias', w.bias, [w.n])]),
   },
 ];
 
 function modelBytes(form: Form, w: Weights): Uint8Array {
   const g = new GraphBuilder('product');
   g.input('x', 'FLOAT', ['rows', w.k]);
-  const extra = form.build(g, w);
+  g.output(form.build(g, w), 'y', 'FLOAT');
   const graph = g.build();
-  if (extra) {
-    graph.node.push(...extra);
-    graph.output.push({ name: 'y', type: { tensor_type: { elem_type: 1 } } });
-  }
+  // The builder writes ONNX's own operators; MatMulNBits is ONNX Runtime's.
+  for (const node of graph.node) if (node.op_type === 'MatMulNBits') node.domain = 'com.microsoft';
   return encodeModel({
     ir_version: 8,
     producer_name: 'fr2en-bench',
