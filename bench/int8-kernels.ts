@@ -29,6 +29,7 @@ import { PRESETS } from '../tools/modelgen/presets.js';
 import { quantizeSymmetric } from '../tools/modelgen/quantize.js';
 import { rngFor } from '../tools/modelgen/random.js';
 import { machineDetails } from './lib/machine.js';
+import { median } from './lib/measure.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { values: args } = parseArgs({
@@ -132,7 +133,6 @@ function weightsFor(k: number, n: number): Weights {
   return { k, n, fp32: dequantized, int8: values, scales, bias: rng.normalArray(n, 0.02) };
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 interface Cell {
   product: string;

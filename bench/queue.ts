@@ -24,6 +24,7 @@ import { segmentDocument } from '../src/segment/index.js';
 import { loadModelTokenizer } from '../src/translate/model-tokenizer.js';
 import { TranslationPool } from '../src/translate/pool.js';
 import { createTranslator, Translator } from '../src/translator.js';
+import { median } from './lib/measure.js';
 import { ensureBenchModel } from './lib/model.js';
 import { FORCED_DECODE, buildWorkload } from './lib/workload.js';
 
@@ -218,12 +219,6 @@ async function probe(modelDir: string, paragraphs: SourceParagraph[], url: strin
 
 function mean(values: readonly number[]): number {
   return values.reduce((a, b) => a + b, 0) / values.length;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 async function main(): Promise<void> {

@@ -1,4 +1,4 @@
-/** Peak-memory sampling and output hashing shared by the runners. */
+/** Peak-memory sampling, output hashing and the small number helpers shared by the runners and scripts. */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 
@@ -91,4 +91,16 @@ export function hashTexts(texts: readonly string[]): string {
 
 export function since(start: number): number {
   return performance.now() - start;
+}
+
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** A value from a result's `extra`, when it is a number. */
+export function numberOrNull(value: unknown): number | null {
+  return typeof value === 'number' ? value : null;
 }

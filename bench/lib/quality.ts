@@ -11,6 +11,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { numberOrNull } from './measure.js';
 import type { BenchConfig, ChildJob, QualityConfig, RunResult } from './types.js';
 
 export const QUALITY_MODEL = '../shared/models/mini-fr-en';
@@ -87,7 +88,6 @@ export interface QualityReport {
   rows: QualityRow[];
 }
 
-const numberOrNull = (value: unknown) => (typeof value === 'number' ? value : null);
 const stringOrNull = (value: unknown) => (typeof value === 'string' ? value : null);
 
 export function toQualityRows(configs: readonly BenchConfig[], results: ReadonlyMap<string, RunResult>): QualityRow[] {

@@ -1,4 +1,5 @@
 /** Pure functions from results to rows, summary and table text; run.ts does the printing. */
+import { numberOrNull } from './measure.js';
 import { IDS } from './plan.js';
 import type { BenchConfig, RunResult } from './types.js';
 
@@ -100,8 +101,7 @@ export function summarize(rows: Row[], configs: BenchConfig[]): Summary {
     return def && scaled ? scaled.runSeconds / (factor * def.runSeconds) : null;
   };
   const reference = byId.get(IDS.reference);
-  const numberOf = (value: unknown) => (typeof value === 'number' ? value : null);
-  const agreementOf = (id: string) => numberOf(byId.get(id)?.result.extra.agreement);
+  const agreementOf = (id: string) => numberOrNull(byId.get(id)?.result.extra.agreement);
   let beam4: number | null = null;
   const beamRow = byId.get(IDS.beams4);
   if (def && beamRow) {
@@ -125,7 +125,7 @@ export function summarize(rows: Row[], configs: BenchConfig[]): Summary {
     beams4VsReference: ratio(beamRow?.targetTokensPerSecond, reference?.targetTokensPerSecond),
     beams4PeakRssMiB: beamRow?.peakRssMiB ?? null,
     defaultsPeakRssAllScalesMiB: def ? Math.max(...[def, byId.get(IDS.scale4), byId.get(IDS.scale16)].map((row) => row?.peakRssMiB ?? 0)) : null,
-    x16PeakPssMiB: numberOf(byId.get(IDS.scale16Pss)?.result.extra.peakPssMiB),
+    x16PeakPssMiB: numberOrNull(byId.get(IDS.scale16Pss)?.result.extra.peakPssMiB),
     x16PssRowPeakRssMiB: byId.get(IDS.scale16Pss)?.peakRssMiB ?? null,
     q8Agreement: agreementOf(IDS.agreementQ8),
     fp32Agreement: agreementOf(IDS.agreementFp32),

@@ -36,7 +36,6 @@ import {
 } from './graph.js';
 import { decodeMessage, firstString } from './message.js';
 
-
 const PRESENT_SELF = /^present\.(\d+)\.decoder\.(key|value)$/;
 
 /** Whether the decoder file at `path` has a `logits` output to build on (read from its field headers). */
