@@ -5,13 +5,8 @@
  * so `select` is exercised exactly as the real Marian adapter is.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  beamSearch,
-  bestPossibleScore,
-  greedySearch,
-  lengthNormalized,
-  type StepDecoder,
-} from '../src/translate/search/beam-search.js';
+import { beamSearch, bestPossibleScore, greedySearch, lengthNormalized } from '../src/translate/search/beam-search.js';
+import type { StepDecoder } from '../src/translate/search/candidates.js';
 import { resolveDecodeOptions, type DecodeOptions, type SearchConfig } from '../src/translate/search/options.js';
 import { argmax } from '../src/translate/search/top-k.js';
 

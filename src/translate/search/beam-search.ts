@@ -36,8 +36,6 @@
  * sentence and a missing beam is a dead row (score -Infinity) that never yields a candidate.
  */
 import { rowCandidates, type CandidateSource, type StepCandidates, type StepDecoder } from './candidates.js';
-
-export type { StepDecoder } from './candidates.js';
 import { LogitsProcessors, type ProcessorContext, type RowRule } from './logits-processors.js';
 import { maxNewTokensOf, type SearchConfig } from './options.js';
 import { TopK } from './top-k.js';

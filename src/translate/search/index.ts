@@ -15,7 +15,8 @@ import { sessionsOfModel, type Seq2SeqModelLike } from './transformers-model.js'
 
 export type { DecodeOptions, EarlyStopping, SearchConfig } from './options.js';
 export { resolveDecodeOptions, searchConfigFor } from './options.js';
-export type { Hypothesis, SentenceResult, StepDecoder } from './beam-search.js';
+export type { Hypothesis, SentenceResult } from './beam-search.js';
+export type { StepDecoder } from './candidates.js';
 export { beamSearch, greedySearch, lengthNormalized, search } from './beam-search.js';
 export { MarianStepDecoder, type EncoderInput, type MarianSessions } from './marian-decoder.js';
 export { decodeBatch } from './decode-batch.js';
