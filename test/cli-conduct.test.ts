@@ -74,6 +74,16 @@ describe('usage errors: exit 2, one line, before any model work', () => {
     expect(noOut.code).toBe(2);
     expect(noOut.stderr).toMatch(/-o/);
   });
+
+  it('takes -o - as standard output: the English of standard input, and the missing -o message for files', async () => {
+    const piped = await runCli(['translate', '-', '-o', '-', ...tiny], { stdin: 'Le chat dort.\n' });
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(piped.stdout.trim()).not.toBe('');
+    const files = await runCli(['translate', frenchFolder(), '-o', '-', ...tiny]);
+    expect(files.code).toBe(2);
+    expectOneLine(files.stderr);
+    expect(files.stderr).toMatch(/Give an output folder with -o/);
+  });
 });
 
 describe('conduct', () => {

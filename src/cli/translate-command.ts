@@ -51,7 +51,13 @@ export function translateBuilder(yargs: Argv, io: CliIo): Argv<TranslateArgs> {
       coerce: stdinArgs,
     })
     .options({
-      'out-dir': { alias: 'o', type: 'string', describe: 'Output folder; outputs mirror the input tree. Without it, standard input goes to standard output' },
+      'out-dir': {
+        alias: 'o',
+        type: 'string',
+        describe: 'Output folder; outputs mirror the input tree. Without it (or with -), standard input goes to standard output',
+        // `-o -` means standard output, as in `fr2en compare`, not a folder named after the placeholder.
+        coerce: (value: string) => (stdinArgs([value])[0] === '-' ? undefined : value),
+      },
       format: {
         alias: 'f',
         type: 'string',
