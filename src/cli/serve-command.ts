@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { Argv } from 'yargs';
 import { resolveTranslatorOptions, type TranslatorConfig } from '../config.js';
 import { Fr2enError, UsageError, errorMessage } from '../errors.js';
-import { ensureModel, isLocalModelPath, localModelFolder, resolveModelEnv } from '../models/index.js';
+import { ensureModel, isLocalModelPath, localModelFolder } from '../models/index.js';
 import { createServer, logEvent, readApiKeys, resolveServeOptions, SERVE_DEFAULTS, type ServeConfig } from '../serve/index.js';
 import { Translator } from '../translator.js';
 import { ExitCode } from './exit-codes.js';
@@ -21,6 +21,7 @@ import type { CliIo } from './io.js';
 import { createProgressReporter } from './progress-reporter.js';
 import {
   hubOptions,
+  hubSource,
   modelOptions,
   translatorOptions,
   translatorOptionsFrom,
@@ -177,9 +178,7 @@ async function loadTranslator(settings: TranslatorConfig, args: ServeArgs, io: C
       model: settings.model,
       dtype: settings.dtype,
       modelsDir: settings.modelsDir,
-      offline: args.offline,
-      hubUrl: args.hubUrl,
-      token: resolveModelEnv(io.env).token,
+      ...hubSource(args, io.env),
       onProgress: download,
     });
     return await Translator.create(Object.freeze({ ...settings, modelPath: model.folder }));

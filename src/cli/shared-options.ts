@@ -20,6 +20,11 @@ export interface HubArgs {
   hubUrl?: string;
 }
 
+/** Where a missing model may come from: the hub flags and the token from the environment. */
+export function hubSource(args: HubArgs, env: NodeJS.ProcessEnv): { offline: boolean; hubUrl?: string; token?: string } {
+  return { offline: args.offline, hubUrl: args.hubUrl, token: resolveModelEnv(env).token };
+}
+
 export const modelsDirOption = (env: NodeJS.ProcessEnv) =>
   ({ type: 'string', default: resolveModelEnv(env).modelsDir ?? DEFAULTS.modelsDir, describe: 'Where models are stored (env FR2EN_MODELS_DIR)' }) as const;
 

@@ -8,7 +8,7 @@ import { resolveRunConfig, type RunConfig, type RunOptions } from '../config.js'
 import { UsageError } from '../errors.js';
 import { runBatch, type RunResult } from '../batch/run.js';
 import { DEFAULT_EXTENSIONS } from '../read/discover.js';
-import { isLocalModelPath, localModelFolder, resolveModelEnv } from '../models/index.js';
+import { isLocalModelPath, localModelFolder } from '../models/index.js';
 import { MIN_SBS_WIDTH, OUTPUT_FORMATS } from '../write/index.js';
 import { BatchReporter } from './batch-reporter.js';
 import { createProgressReporter } from './progress-reporter.js';
@@ -16,6 +16,7 @@ import { ExitCode } from './exit-codes.js';
 import { colorFor, stdinArgs, type CliIo } from './io.js';
 import {
   hubOptions,
+  hubSource,
   modelOptions,
   translatorOptions,
   translatorOptionsFrom,
@@ -108,9 +109,7 @@ export function runOptionsFrom(args: TranslateArgs, io: CliIo): RunOptions {
     outDir: args.outDir,
     formats: args.format,
     ...translatorOptionsFrom(args),
-    offline: args.offline,
-    hubUrl: args.hubUrl,
-    token: resolveModelEnv(io.env).token,
+    ...hubSource(args, io.env),
     extensions: args.ext,
     encoding: args.encoding,
     shard: args.shard,

@@ -8,7 +8,7 @@
 import type { Argv } from 'yargs';
 import { DEFAULTS, defaultWorkers, resolveTranslatorOptions } from '../config.js';
 import { UsageError } from '../errors.js';
-import { checkOnnxFiles, ensureModel, resolveModelEnv } from '../models/index.js';
+import { checkOnnxFiles, ensureModel } from '../models/index.js';
 import { queueModel } from '../queue/model.js';
 import { describeModel } from '../queue/protocol.js';
 import { QueueWorker } from '../queue/worker.js';
@@ -17,7 +17,7 @@ import { TranslationPool } from '../translate/pool.js';
 import { ExitCode } from './exit-codes.js';
 import { printable, type CliIo } from './io.js';
 import { createProgressReporter } from './progress-reporter.js';
-import { hubOptions, modelOptions, type HubArgs, type ModelArgs } from './shared-options.js';
+import { hubOptions, hubSource, modelOptions, type HubArgs, type ModelArgs } from './shared-options.js';
 
 export interface WorkerArgs extends ModelArgs, HubArgs {
   redis: string;
@@ -78,9 +78,7 @@ export async function workerHandler(args: WorkerArgs, io: CliIo): Promise<number
       model: settings.model,
       dtype: settings.dtype,
       modelsDir: settings.modelsDir,
-      offline: args.offline,
-      hubUrl: args.hubUrl,
-      token: resolveModelEnv(io.env).token,
+      ...hubSource(args, io.env),
       onProgress: download,
     }).finally(() => download.stop());
     await checkOnnxFiles(resolved.folder, settings.dtype);
