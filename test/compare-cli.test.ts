@@ -198,6 +198,36 @@ describe('one version against a human translation', () => {
     expect(result.stdout).toContain(`A against reference: BLEU = ${pyFixed(bleu.score, 1)} chrF2 = ${pyFixed(chrf.score, 1)}`);
     expect(readFileSync(at('human', 'compare.html'), 'utf8')).toContain('<span>Français</span><span>A</span><span>reference</span>');
   });
+
+  it('scores with the tokenizer and case setting asked for, as fr2en score does', async () => {
+    // The reference in capitals: case-sensitive scores fall, case-insensitive ones stay what they were.
+    writeFileSync(at('shouting.en.txt'), `${HUMAN.map((line) => line.toUpperCase()).join('\n')}\n`);
+    writeFileSync(at('human-b.txt'), `${HUMAN.join('\n')}\n`);
+    const run = async (extra: string[]) => {
+      const result = await compare(['human-b.txt', '--ref', 'shouting.en.txt', '--source', 'article-lines.txt', ...extra, '-o', `case${extra.join('')}`, '--format', 'jsonl']);
+      expect(result.code, result.stderr).toBe(0);
+      return { stdout: result.stdout, records: readLines<CompareJsonlRecord>(at(`case${extra.join('')}`, 'compare.jsonl')) };
+    };
+    writeFileSync(at('article-lines.txt'), `${FRENCH.join('\n')}\n`);
+    const shouting = HUMAN.map((line) => line.toUpperCase());
+    const sensitive = await run([]);
+    const insensitive = await run(['--lowercase']);
+    const characters = await run(['--tokenize', 'char', '--lowercase']);
+    const [bleu, chrf] = scoreCorpus(HUMAN, [shouting]);
+    const [bleuLc, chrfLc] = scoreCorpus(HUMAN, [shouting], { lowercase: true });
+    expect(bleuLc.score).toBeCloseTo(100, 9);
+    expect(bleu.score).toBeLessThan(100);
+    expect(sensitive.stdout).toContain(`A against reference: BLEU = ${pyFixed(bleu.score, 1)} chrF2 = ${pyFixed(chrf.score, 1)}`);
+    expect(sensitive.stdout).toContain(bleu.signature);
+    expect(insensitive.stdout).toContain(`A against reference: BLEU = ${pyFixed(bleuLc.score, 1)} chrF2 = ${pyFixed(chrfLc.score, 1)}`);
+    expect(insensitive.stdout).toContain(bleuLc.signature);
+    expect(bleuLc.signature).toContain('case:lc');
+    expect(characters.stdout).toContain(scoreCorpus(HUMAN, [shouting], { tokenize: 'char', lowercase: true })[0].signature);
+    expect(characters.stdout).toContain('tok:char');
+    // Pair scores follow the case setting too.
+    expect(sensitive.records.map((record) => record.versions[0].chrf)).toEqual(scoreSentences(HUMAN, [shouting], { metrics: ['chrf'] }).map(([score]) => score.score));
+    for (const record of insensitive.records) expect(record.versions[0].chrf).toBeCloseTo(100, 9);
+  });
 });
 
 describe('inputs that do not line up: exit 2, one line naming the file', () => {

@@ -13,6 +13,7 @@ import { isWriteFailure, WriteError } from '../batch/write-error.js';
 import { COMPARE_FORMATS, compareRenderers, compareVersions, DEFAULT_TOP, isCompareFormat, summaryLines, type CompareFormat, type CompareRenderOptions, type Comparison } from '../compare/index.js';
 import { Fr2enError, UsageError } from '../errors.js';
 import { resolveEncoding, type ResolvedEncoding } from '../read/bytes.js';
+import { TOKENIZER_NAMES, type TokenizerName } from '../score/index.js';
 import { readPairs, type PairFormat, type PairRecord } from '../read/pairs.js';
 import { MIN_SBS_WIDTH, openOutput, toolVersion, type OutputFile } from '../write/index.js';
 import { ExitCode } from './exit-codes.js';
@@ -29,6 +30,8 @@ export interface CompareArgs {
   top: number;
   width?: number;
   encoding?: string;
+  tokenize: TokenizerName;
+  lowercase: boolean;
 }
 
 const FOLDER_FORMATS: readonly CompareFormat[] = ['html', 'jsonl'];
@@ -60,6 +63,8 @@ export function compareBuilder(yargs: Argv): Argv<CompareArgs> {
     .option('top', { type: 'number', default: DEFAULT_TOP, describe: 'How many of the most different pairs the summary lists' })
     .option('width', { type: 'number', describe: `Width of sbs output in columns (default: the terminal's, else 100; at least ${MIN_SBS_WIDTH})` })
     .option('encoding', { type: 'string', describe: 'Encoding of the input files (default: detect)' })
+    .option('tokenize', { describe: "BLEU's tokenizer, as in fr2en score", choices: TOKENIZER_NAMES, default: '13a' as TokenizerName })
+    .option('lowercase', { describe: 'Case-insensitive BLEU and chrF', type: 'boolean', default: false })
     .example('$0 compare q8/a.fr-en.jsonl fp32/a.fr-en.jsonl -o cmp', 'Two runs of the same article: cmp/compare.html and cmp/compare.jsonl')
     .example('$0 compare a.jsonl b.jsonl --ref human.en.txt --labels small,big', 'Two models, with per-pair chrF against a human translation')
     .example('$0 compare mt1.txt mt2.txt --source fr.txt | less -R', 'Plain text versions, side by side in the terminal') as unknown as Argv<CompareArgs>;
@@ -81,7 +86,7 @@ export async function compareHandler(args: CompareArgs, io: CliIo): Promise<numb
   const reference = args.ref === undefined ? undefined : { file: args.ref, records: await read(args.ref) };
   // --source is French text whatever its extension: one sentence a line.
   const source = args.source === undefined ? undefined : { file: args.source, records: await read(args.source, 'text') };
-  const comparison = compareVersions({ versions, reference, source }, { top: args.top });
+  const comparison = compareVersions({ versions, reference, source }, { top: args.top, tokenize: args.tokenize, lowercase: args.lowercase });
 
   const version = toolVersion();
   if (toStdout) {

@@ -5,7 +5,7 @@
  * summary adds corpus BLEU and chrF, the share of identical pairs and the most different pairs.
  */
 import { UsageError } from '../errors.js';
-import { scoreCorpus, scoreSentences, type BleuScore, type ChrfScore } from '../score/index.js';
+import { scoreCorpus, scoreSentences, type BleuScore, type ChrfScore, type ScoreOptions, type TokenizerName } from '../score/index.js';
 import { alignInputs, type AlignedRow, type CompareFile } from './align.js';
 import type { ComparedFile, ComparedPair, Comparison, CompareSummary, CorpusScores, PairDiff, SentenceTally } from './types.js';
 import { changeShare, wordDiff } from './word-diff.js';
@@ -26,7 +26,17 @@ export interface CompareOptions {
   readonly top?: number;
   /** The `version:` field of score signatures (see ScoreOptions). */
   readonly scoreVersion?: string;
+  /**
+   * BLEU's tokenizer, as in `fr2en score` (sacreBLEU's `--tokenize`).
+   * @default '13a'
+   */
+  readonly tokenize?: TokenizerName;
+  /** Case-insensitive BLEU and chrF, pair and corpus scores alike (sacreBLEU's `-lc`). */
+  readonly lowercase?: boolean;
 }
+
+/** What every score of a comparison shares. */
+type ScoreSettings = Pick<ScoreOptions, 'version' | 'tokenize' | 'lowercase'>;
 
 export const DEFAULT_TOP = 10;
 export const REFERENCE_LABEL = 'reference';
@@ -45,7 +55,7 @@ export function compareVersions(input: CompareInput, options: CompareOptions = {
   const { rows, sourceFile } = alignInputs(input);
   const files: ComparedFile[] = versions.map((version, i) => ({ label: labels[i], file: version.file }));
   const referenceFile = reference ? { label: REFERENCE_LABEL, file: reference.file } : undefined;
-  const scoreOptions = { version: options.scoreVersion };
+  const scoreOptions: ScoreSettings = { version: options.scoreVersion, tokenize: options.tokenize, lowercase: options.lowercase };
 
   const texts = files.map((_, v) => rows.map((row) => row.texts[v]));
   const references = referenceFile ? rows.map((row) => row.reference!) : undefined;
@@ -97,7 +107,7 @@ function versionLabels(given: readonly (string | undefined)[]): string[] {
  * chrf[v][i]: version v's sentence chrF on pair i, against the reference or else the first
  * version (whose own score is then null: it would be 100 by definition).
  */
-function sentenceChrf(texts: readonly string[][], references: readonly string[] | undefined, options: { version?: string }): (number | null)[][] {
+function sentenceChrf(texts: readonly string[][], references: readonly string[] | undefined, options: ScoreSettings): (number | null)[][] {
   return texts.map((hyps, v) => {
     const against = references ?? (v === 0 ? undefined : texts[0]);
     if (!against) return hyps.map(() => null);
@@ -128,7 +138,7 @@ function pairOf(row: AlignedRow, index: number, versions: number, chrf: readonly
   };
 }
 
-function corpusScores(label: string, against: string, hyps: readonly string[], refs: readonly string[], options: { version?: string }): CorpusScores {
+function corpusScores(label: string, against: string, hyps: readonly string[], refs: readonly string[], options: ScoreSettings): CorpusScores {
   const [bleu, chrf] = scoreCorpus(hyps, [refs], { metrics: ['bleu', 'chrf'], ...options });
   return { label, against, bleu: bleu as BleuScore, chrf: chrf as ChrfScore };
 }
