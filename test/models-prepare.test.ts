@@ -59,6 +59,12 @@ for (const dtype of ['fp32', 'q8'] as ModelDtype[]) {
       expect(original.decoder.outputNames).not.toContain('top_ids');
     });
 
+    it('takes the cross-attention cache once per sentence, however many beams', () => {
+      const firstDim = (model: LoadedModel) => model.decoder.inputMetadata?.find((m) => m.name === 'past_key_values.0.encoder.key')?.shape?.[0];
+      expect(firstDim(prepared)).toBe('fr2en_sentences');
+      expect(firstDim(original)).toBe('batch_size');
+    });
+
     for (const [name, decode] of SETTINGS) {
       it(`gives the same token ids and log-probabilities: ${name}`, async () => {
         const [theirs, ours] = await Promise.all([decodeWith(original, decode), decodeWith(prepared, decode)]);

@@ -21,9 +21,10 @@ import { fingerprintModelFiles } from '../cache/translation-memory.js';
 import { onnxFiles, type ModelDtype } from './files.js';
 import { addLogProbs, addTokenSelection, hasLogitsOutput, newPositionsOnly } from './onnx/decoder-outputs.js';
 import { dataFileOf, rewriteModel } from './onnx/external-data.js';
+import { shareCrossAttention } from './onnx/shared-cross.js';
 
 /** Bumped when the changes made to a graph change: older prepared folders are then rebuilt. */
-const PREPARE_VERSION = 2;
+const PREPARE_VERSION = 3;
 
 export interface PreparedModel {
   /** The folder to load (the model folder itself when nothing needed changing). */
@@ -65,6 +66,7 @@ async function build(modelPath: string, files: readonly string[], [encoderRel, d
       addLogProbs(graph);
       addTokenSelection(graph);
       newPositionsOnly(graph);
+      shareCrossAttention(graph);
     });
     await rename(temporary, folder).catch(async (error: NodeJS.ErrnoException) => {
       // Another process (a second worker host, a concurrent run) built it first: use theirs.

@@ -11,4 +11,6 @@ export const DECODER_NAMES = {
   topIds: 'top_ids',
   banLogProbs: 'ban_logprobs',
   presentNewPrefix: 'present_new.',
+  /** The first dimension of cross-attention cache inputs that take one row per sentence (shared-cross.ts). */
+  sentenceDim: 'fr2en_sentences',
 } as const;

@@ -101,6 +101,11 @@ export class MarianStepDecoder implements CandidateSource {
   #encoderMask: OrtTensorLike;
   /** past_key_values.*.encoder.* -> tensor, from the first step on. */
   readonly #cross = new Map<string, OrtTensorLike>();
+  /**
+   * The sentence of each row of the cross-attention cache, when the graph takes one row per
+   * sentence (src/models/onnx/shared-cross.ts); undefined when it takes one per row.
+   */
+  #crossSentences: Int32Array | undefined;
   /** past_key_values.*.decoder.* -> tensor, when the graph returns the whole cache. */
   readonly #selfWhole = new Map<string, OrtTensorLike>();
   /** The cache kept here, when the graph returns only the new positions (`present_new.*`). */
@@ -124,6 +129,8 @@ export class MarianStepDecoder implements CandidateSource {
     this.#selfOutputs = outputs.filter((name) => (newOnly ? name.startsWith(PRESENT_NEW) : name.startsWith('present.') && !name.includes('.encoder.')));
     this.#crossOutputs = outputs.filter((name) => name.startsWith('present.') && name.includes('.encoder.'));
     this.#rowSentence = Int32Array.from({ length: batch }, (_, i) => i);
+    const crossInput = this.#decoder.inputMetadata?.find((m) => /^past_key_values\.\d+\.encoder\./.test(m.name));
+    if (crossInput?.shape?.[0] === DECODER_NAMES.sentenceDim) this.#crossSentences = this.#rowSentence.slice();
     this.#encoderHidden = hidden;
     this.#encoderMask = mask;
   }
@@ -291,13 +298,31 @@ export class MarianStepDecoder implements CandidateSource {
     const layoutChanged =
       rowSentence.length !== rows || rowSentence.some((sentence, r) => sentence !== this.#rowSentence[r]);
     if (layoutChanged) {
-      for (const [name, tensor] of this.#cross) this.#cross.set(name, this.#gatherRows(tensor, sourceRows));
+      const crossRows = this.#crossSentences ? this.#sentenceRows(rowSentence) : sourceRows;
+      if (crossRows) for (const [name, tensor] of this.#cross) this.#cross.set(name, this.#gatherRows(tensor, crossRows));
       this.#encoderHidden = this.#gatherRows(this.#encoderHidden, sourceRows);
       this.#encoderMask = this.#gatherRows(this.#encoderMask, sourceRows);
     }
     for (const [name, tensor] of this.#selfWhole) this.#selfWhole.set(name, this.#gatherRows(tensor, sourceRows));
     this.#selfCache?.select(sourceRows);
     this.#rowSentence = rowSentence;
+  }
+
+  /**
+   * For a cache of one row per sentence: which of its rows the new layout keeps (undefined: all,
+   * as they are). Each sentence's rows must be together and as many for every sentence, as the
+   * graph groups them so.
+   */
+  #sentenceRows(rowSentence: Int32Array): Int32Array | undefined {
+    const sentences = rowSentence.filter((sentence, r) => r === 0 || sentence !== rowSentence[r - 1]);
+    const group = rowSentence.length / sentences.length;
+    if (!Number.isInteger(group) || rowSentence.some((sentence, r) => sentence !== sentences[Math.floor(r / group)])) {
+      throw new Error('select: the rows of each sentence must be together and as many for every sentence');
+    }
+    const kept = this.#crossSentences!;
+    if (sentences.length === kept.length && sentences.every((sentence, i) => sentence === kept[i])) return undefined;
+    this.#crossSentences = sentences;
+    return Int32Array.from(sentences, (sentence) => kept.indexOf(sentence));
   }
 
   /**
