@@ -3,7 +3,7 @@
  * the graph and returns only the new cache positions, weights sit in data files. It must give the
  * token ids of the original graph, and its folder must stay usable when the model folder moves.
  */
-import { cp, mkdtemp, readdir, readlink, rm, unlink } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readlink, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +15,7 @@ import { decodeBatch } from '../src/translate/search/decode-batch.js';
 import { searchConfig } from '../src/translate/search-settings.js';
 import { openMarianSessions, type LoadedModel } from '../src/translate/sessions.js';
 import type { DecodeSettings } from '../src/translate/protocol.js';
-import { TINY_MODEL_DIR } from './helpers/models.js';
+import { TINY_BMM_MODEL_DIR, TINY_MODEL_DIR } from './helpers/models.js';
 
 const TEXTS = [
   'Le conseil municipal a voté le budget.',
@@ -40,14 +40,20 @@ async function decodeWith(model: LoadedModel, decode: DecodeSettings) {
   return decodeBatch(model, await input, searchConfig(model, decode));
 }
 
-for (const dtype of ['fp32', 'q8'] as ModelDtype[]) {
-  describe(`prepared ${dtype} decoder against the original graph`, () => {
+// The generator's own attention layout, and Optimum's (3-D products), which the real opus-mt export has.
+const MODELS = [
+  ['', TINY_MODEL_DIR],
+  [', Optimum attention layout', TINY_BMM_MODEL_DIR],
+] as const;
+
+for (const [layout, modelDir] of MODELS) for (const dtype of ['fp32', 'q8'] as ModelDtype[]) {
+  describe(`prepared ${dtype} decoder against the original graph${layout}`, () => {
     let original: LoadedModel;
     let prepared: LoadedModel;
     beforeAll(async () => {
-      const { folder } = await prepareModel(TINY_MODEL_DIR, dtype);
-      expect(folder).not.toBe(TINY_MODEL_DIR);
-      [original, prepared] = await Promise.all([openMarianSessions(TINY_MODEL_DIR, dtype, 1), openMarianSessions(folder, dtype, 1)]);
+      const { folder } = await prepareModel(modelDir, dtype);
+      expect(folder).not.toBe(modelDir);
+      [original, prepared] = await Promise.all([openMarianSessions(modelDir, dtype, 1), openMarianSessions(folder, dtype, 1)]);
     });
     afterAll(async () => {
       await Promise.all([original?.release(), prepared?.release()]);
@@ -105,6 +111,22 @@ describe('prepared folder', () => {
     } finally {
       await model.release();
     }
+  });
+
+  it("removes this version's folders for an older model file, and leaves other fr2en versions' folders", async () => {
+    const model = path.join(dir, 'versions');
+    await cp(TINY_MODEL_DIR, model, { recursive: true, filter: (source) => !source.includes('.fr2en') });
+    const parent = path.join(model, '.fr2en', 'prepared');
+    const { folder } = await prepareModel(model, 'fp32');
+    const name = path.basename(folder);
+    expect(name).toMatch(/^fp32-v\d+-[0-9a-f]{16}$/);
+    const sameVersion = `${name.slice(0, name.lastIndexOf('-'))}-0000000000000000`;
+    const otherVersion = 'fp32-v1-0000000000000000';
+    await Promise.all([sameVersion, otherVersion].map((old) => mkdir(path.join(parent, old), { recursive: true })));
+    // Rebuilt (a file is gone): the build cleans up after itself.
+    await unlink(path.join(folder, 'config.json'));
+    await prepareModel(model, 'fp32');
+    expect((await readdir(parent)).sort()).toEqual([otherVersion, name].sort());
   });
 
   it('rebuilds a prepared folder whose links no longer resolve', async () => {

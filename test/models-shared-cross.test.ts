@@ -9,18 +9,21 @@ import { describe, expect, it } from 'vitest';
 import { encodeGraph, parseGraph, PB, valueInfoName, type Graph } from '../src/models/onnx/graph.js';
 import { decodeMessage } from '../src/models/onnx/message.js';
 import { shareCrossAttention } from '../src/models/onnx/shared-cross.js';
-import { TINY_MODEL_DIR } from './helpers/models.js';
+import { TINY_BMM_MODEL_DIR, TINY_MODEL_DIR } from './helpers/models.js';
 
-function decoderGraph(): Graph {
-  const bytes = readFileSync(path.join(TINY_MODEL_DIR, 'onnx/decoder_model_merged.onnx'));
+function decoderGraph(modelDir = TINY_MODEL_DIR): Graph {
+  const bytes = readFileSync(path.join(modelDir, 'onnx/decoder_model_merged.onnx'));
   return parseGraph(decodeMessage(bytes).find((field) => field.number === PB.model.graph)!.data);
 }
 
 const cachedBranch = (graph: Graph) => graph.nodes.find((node) => node.opType === 'If')!.attributes.find((a) => a.name === 'then_branch')!.graph!;
 
 describe('shareCrossAttention', () => {
-  it('regroups every cross-attention product of the cached branch by sentence', () => {
-    const graph = decoderGraph();
+  it.each([
+    ['4-D', TINY_MODEL_DIR],
+    ['3-D (Optimum)', TINY_BMM_MODEL_DIR],
+  ])('regroups every cross-attention product of the cached branch by sentence: %s attention', (_, modelDir) => {
+    const graph = decoderGraph(modelDir);
     const products = cachedBranch(graph).nodes.filter((node) => node.opType === 'MatMul').length;
     expect(shareCrossAttention(graph)).toBe(true);
     const branch = cachedBranch(graph);

@@ -40,7 +40,7 @@ export async function prepareModel(modelPath: string, dtype: ModelDtype, env: No
     .digest('hex')
     .slice(0, 16);
   const parent = (await isWritable(modelPath)) ? path.join(modelPath, '.fr2en', 'prepared') : path.join(userCacheDir(env), 'prepared');
-  const folder = path.join(parent, `${dtype}-${key}`);
+  const folder = path.join(parent, `${dtype}-v${PREPARE_VERSION}-${key}`);
   const files = await modelFiles(modelPath);
   if (!(await isIntact(folder, [...files, dataFileOf(encoderRel), dataFileOf(decoderRel)]))) {
     // A folder whose links no longer resolve (the model was moved, or a file removed) is rebuilt.
@@ -72,10 +72,12 @@ async function build(modelPath: string, files: readonly string[], [encoderRel, d
       // Another process (a second worker host, a concurrent run) built it first: use theirs.
       if (!(await exists(folder))) throw error;
     });
-    // Folders built for an earlier version of the model file are not needed any more.
-    const prefix = path.basename(folder).split('-')[0];
+    // Folders this version built for an earlier version of the model file are not needed any
+    // more. Another fr2en version's stay: it may be using them (two installs, one models folder).
+    const name = path.basename(folder);
+    const prefix = name.slice(0, name.lastIndexOf('-') + 1);
     for (const old of await readdir(path.dirname(folder))) {
-      if (old.startsWith(`${prefix}-`) && !old.endsWith('.tmp') && old !== path.basename(folder)) await rm(path.join(path.dirname(folder), old), { recursive: true, force: true });
+      if (old.startsWith(prefix) && !old.endsWith('.tmp') && old !== name) await rm(path.join(path.dirname(folder), old), { recursive: true, force: true });
     }
   } finally {
     await rm(temporary, { recursive: true, force: true });

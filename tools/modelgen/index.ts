@@ -6,13 +6,13 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { generationConfig, modelConfig } from './config.js';
-import { buildDecoder, buildEncoder, type WeightDtype } from './marian-graph.js';
+import { buildDecoder, buildEncoder, type AttentionLayout, type WeightDtype } from './marian-graph.js';
 import { resolveDims, type MarianDims, type PresetName } from './presets.js';
 import { tokenizerConfig, tokenizerJson } from './tokenizer.js';
 import { countParameters, generateWeights } from './weights.js';
 
 export { PRESETS, PRESET_NAMES, resolveDims, type MarianDims, type PresetName } from './presets.js';
-export type { WeightDtype } from './marian-graph.js';
+export type { AttentionLayout, WeightDtype } from './marian-graph.js';
 export { buildVocabulary } from './tokenizer.js';
 export { UNREACHABLE_BIAS } from './weights.js';
 export { EOS_TOKEN_ID, UNK_TOKEN_ID, padTokenId } from './config.js';
@@ -46,6 +46,12 @@ export interface GenerateModelOptions {
    * @default false
    */
   readonly eosUnreachable?: boolean;
+  /**
+   * How the graphs write attention (see AttentionLayout): `bmm` imitates Optimum's export of
+   * opus-mt, for testing graph edits on both layouts.
+   * @default '4d'
+   */
+  readonly attentionLayout?: AttentionLayout;
 }
 
 export interface GeneratedModel {
@@ -96,8 +102,8 @@ export async function generateModel(options: GenerateModelOptions): Promise<Gene
   const weights = generateWeights(dims, { seed, eosUnreachable });
   for (const dtype of dtypes) {
     // Built and written one at a time: a full-size graph is a few hundred MB.
-    await write(`onnx/encoder_model${SUFFIX[dtype]}.onnx`, buildEncoder(weights, dtype));
-    await write(`onnx/decoder_model_merged${SUFFIX[dtype]}.onnx`, buildDecoder(weights, dtype));
+    await write(`onnx/encoder_model${SUFFIX[dtype]}.onnx`, buildEncoder(weights, dtype, options.attentionLayout));
+    await write(`onnx/decoder_model_merged${SUFFIX[dtype]}.onnx`, buildDecoder(weights, dtype, options.attentionLayout));
   }
   return { outDir, parameterCount: countParameters(weights), files, dims };
 }

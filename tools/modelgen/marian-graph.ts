@@ -106,16 +106,25 @@ function q8Ops(w: MarianWeights): WeightOps {
   };
 }
 
+/**
+ * How attention is written: `4d` (fr2en's own, products batched over [batch, heads]) or `bmm`
+ * (Optimum's export of transformers' Marian: reshaped to 3-D for each product).
+ */
+export type AttentionLayout = '4d' | 'bmm';
+
 /** The layers' building blocks, written into one graph (the encoder's, or a decoder branch). */
 class Layers {
   readonly #g: GraphBuilder;
   readonly #ops: WeightOps;
   readonly #dims: MarianDims;
 
-  constructor(g: GraphBuilder, ops: WeightOps, dims: MarianDims) {
+  readonly #layout: AttentionLayout;
+
+  constructor(g: GraphBuilder, ops: WeightOps, dims: MarianDims, layout: AttentionLayout) {
     this.#g = g;
     this.#ops = ops;
     this.#dims = dims;
+    this.#layout = layout;
   }
 
   get headDim(): number {
@@ -135,11 +144,44 @@ class Layers {
     const g = this.#g;
     const q = this.projectHeads(x, attn.q, `${name}.q_proj`);
     const scaled = g.op('Mul', [q, g.constFloat([1 / Math.sqrt(this.headDim)], [])]);
-    const scores = g.op('MatMul', [scaled, g.op('Transpose', [keys], { perm: [0, 1, 3, 2] })]);
-    const probs = g.op('Softmax', [g.op('Add', [scores, mask])], { axis: -1 });
-    const context = g.op('Transpose', [g.op('MatMul', [probs, values])], { perm: [0, 2, 1, 3] });
-    const merged = g.op('Reshape', [context, g.constInt64([0, -1, this.#dims.dModel])]);
+    const context = this.#layout === 'bmm' ? this.#contextBmm(scaled, keys, values, mask) : this.#context4d(scaled, keys, values, mask);
+    const merged = g.op('Reshape', [g.op('Transpose', [context], { perm: [0, 2, 1, 3] }), g.constInt64([0, -1, this.#dims.dModel])]);
     return this.#ops.linear(g, merged, attn.out, `${name}.out_proj`);
+  }
+
+  /** Attention in 4-D: products batched over [B, H]. Returns the context [B, H, T, hd]. */
+  #context4d(q: string, keys: string, values: string, mask: string): string {
+    const g = this.#g;
+    const scores = g.op('MatMul', [q, g.op('Transpose', [keys], { perm: [0, 1, 3, 2] })]);
+    const probs = g.op('Softmax', [g.op('Add', [scores, mask])], { axis: -1 });
+    return g.op('MatMul', [probs, values]);
+  }
+
+  /**
+   * Attention as transformers' Marian writes it and Optimum exports it: queries, keys and values
+   * reshaped to [B*H, len, hd] for 3-D products (`bmm`), the mask added in 4-D between them.
+   */
+  #contextBmm(q: string, keys: string, values: string, mask: string): string {
+    const g = this.#g;
+    const { heads } = this.#dims;
+    // (batch * heads, -1, head_dim), batch read from the queries, as the export reads it from the hidden states.
+    const rowsTimesHeads = g.op('Mul', [this.dims(q, [0]), g.constInt64([heads])]);
+    const shape3 = g.op('Concat', [rowsTimesHeads, g.constInt64([-1, this.headDim])], { axis: 0 });
+    const flat = (x: string) => g.op('Reshape', [x, shape3]);
+    const flatKeys = flat(keys);
+    const scores = g.op('MatMul', [flat(q), g.op('Transpose', [flatKeys], { perm: [0, 2, 1] })]);
+    // view(batch, heads, target length, source length), the source length read from the keys.
+    const scores4 = g.op('Reshape', [scores, g.op('Concat', [this.dims(q, [0, 1, 2]), this.dims(flatKeys, [1])], { axis: 0 })]);
+    const masked = g.op('Add', [scores4, mask]);
+    const probs = g.op('Softmax', [g.op('Reshape', [masked, g.op('Concat', [rowsTimesHeads, this.dims(q, [2]), this.dims(flatKeys, [1])], { axis: 0 })])], { axis: -1 });
+    const context = g.op('MatMul', [probs, flat(values)]);
+    return g.op('Reshape', [context, g.op('Concat', [this.dims(q, [0, 1, 2]), g.constInt64([-1])], { axis: 0 })]);
+  }
+
+  /** Elements `indices` of a tensor's shape, as a 1-D int64 tensor. */
+  dims(x: string, indices: readonly number[]): string {
+    const g = this.#g;
+    return g.op('Gather', [g.op('Shape', [x]), g.constInt64(indices)], { axis: 0 });
   }
 
   /** Post-norm residual: LN(residual + x). */
@@ -200,10 +242,10 @@ function opsFor(w: MarianWeights, dtype: WeightDtype): WeightOps {
   return dtype === 'q8' ? q8Ops(w) : fp32Ops(w);
 }
 
-export function buildEncoder(w: MarianWeights, dtype: WeightDtype): Uint8Array {
+export function buildEncoder(w: MarianWeights, dtype: WeightDtype, layout: AttentionLayout = '4d'): Uint8Array {
   const { dModel } = w.dims;
   const g = new GraphBuilder('marian_encoder');
-  const L = new Layers(g, opsFor(w, dtype), w.dims);
+  const L = new Layers(g, opsFor(w, dtype), w.dims, layout);
   const ids = g.input('input_ids', 'INT64', ['batch_size', 'encoder_sequence_length']);
   const mask = g.input('attention_mask', 'INT64', ['batch_size', 'encoder_sequence_length']);
 
@@ -241,9 +283,9 @@ interface DecoderInputs {
  * - not cached (first step): the past inputs are never read (older runtimes send them with a
  *   wrong batch size) and the encoder k/v are projected from encoder_hidden_states.
  */
-function decoderBranch(root: GraphBuilder, name: string, cached: boolean, w: MarianWeights, ops: WeightOps, inputs: DecoderInputs): GraphMessage {
+function decoderBranch(root: GraphBuilder, name: string, cached: boolean, w: MarianWeights, ops: WeightOps, inputs: DecoderInputs, layout: AttentionLayout): GraphMessage {
   const g = root.subgraph(name);
-  const L = new Layers(g, ops, w.dims);
+  const L = new Layers(g, ops, w.dims, layout);
   const { heads } = w.dims;
   const one = g.constInt64([1], []);
 
@@ -287,7 +329,7 @@ function decoderBranch(root: GraphBuilder, name: string, cached: boolean, w: Mar
   return g.build(false);
 }
 
-export function buildDecoder(w: MarianWeights, dtype: WeightDtype): Uint8Array {
+export function buildDecoder(w: MarianWeights, dtype: WeightDtype, layout: AttentionLayout = '4d'): Uint8Array {
   const { dModel, heads, vocabSize } = w.dims;
   const g = new GraphBuilder('marian_decoder_merged');
   const ops = opsFor(w, dtype);
@@ -309,8 +351,8 @@ export function buildDecoder(w: MarianWeights, dtype: WeightDtype): Uint8Array {
     ['decoder.key', 'decoder.value', 'encoder.key', 'encoder.value'].map((part) => `present.${i}.${part}`),
   );
   const results = g.opN('If', [useCache], 1 + presentNames.length, {
-    then_branch: { graph: decoderBranch(g, 'use_cache', true, w, ops, inputs) },
-    else_branch: { graph: decoderBranch(g, 'no_cache', false, w, ops, inputs) },
+    then_branch: { graph: decoderBranch(g, 'use_cache', true, w, ops, inputs, layout) },
+    else_branch: { graph: decoderBranch(g, 'no_cache', false, w, ops, inputs, layout) },
   }, 'cache_select');
   g.output(results[0], 'logits', 'FLOAT', ['batch_size', 'decoder_sequence_length', vocabSize]);
   presentNames.forEach((name, j) => {

@@ -10,16 +10,17 @@
  * After this edit those inputs take one row per sentence (their first dimension is named
  * `fr2en_sentences`), and the caller must keep each sentence's rows together, the same number for
  * every sentence (beam search does: numBeams rows per sentence; greedy search: one). In the cached
- * branch, each cross-attention product regroups its query rows by sentence: queries
- * `[rows, heads, 1, d]` become `[sentences, heads, beams, d]`, one product per sentence and head
- * with the beams as its rows, and the result goes back to `[rows, heads, 1, source]` (or `d`)
- * before anything else reads it. The numbers are those of the original products: each output row
- * is still one query row times the same keys.
+ * branch, each cross-attention product takes its queries as `[sentences, beams, heads, 1, d]` and
+ * the cache as `[sentences, 1, heads, ...]`, broadcast over the beams, and its result goes back
+ * to the original shape before anything else reads it. Each row's product is the one-row product
+ * it was, so a row's numbers do not depend on which other rows share its batch.
  *
- * The edit applies to the layout fr2en's generator writes (attention in 4-D: keys
- * `Transpose(past, [0, 1, 3, 2])` into the scores' MatMul, values straight into the second
- * MatMul). A graph whose cross-attention reads its cache in any other way is left unchanged, and
- * the caller keeps one cache row per beam.
+ * The edit applies to the two layouts a Marian decoder is written in: attention in 4-D (fr2en's
+ * generator: keys `Transpose(past, [0, 1, 3, 2])` into the scores' MatMul, values straight into the
+ * second MatMul) and in 3-D, as Optimum exports transformers' Marian attention (each cache first
+ * reshaped to `[rows * heads, length, head_dim]`, keys then `Transpose([0, 2, 1])`). A graph whose
+ * cross-attention reads its cache in any other way is left unchanged, and the caller keeps one
+ * cache row per beam.
  */
 import { DECODER_NAMES } from './decoder-names.js';
 import { DATA_TYPE, PB, intAttribute, makeNode, valueInfo, valueInfoName, type Attribute, type Graph, type Node } from './graph.js';
@@ -30,7 +31,6 @@ const ATTRIBUTE_INTS = 7;
 const ATTRIBUTE_TENSOR = 4;
 const ATTRIBUTE_FIELD = { ints: 8, t: 5 } as const;
 const TENSOR = { dims: 1, dataType: 2, name: 8, rawData: 9 } as const;
-const SWAP_1_2 = [0, 2, 1, 3];
 
 function intsAttribute(name: string, values: readonly number[]): Attribute {
   return { name, fields: [stringField(PB.attribute.name, name), ...values.map((v) => intField(ATTRIBUTE_FIELD.ints, v)), intField(PB.attribute.type, ATTRIBUTE_INTS)] };
@@ -92,53 +92,88 @@ function cachedBranch(graph: Graph): Graph | undefined {
 
 const readersOf = (graph: Graph, name: string) => graph.nodes.filter((node) => node.inputs.includes(name));
 
+/** A cross-attention product and how it reads its cache input. */
+interface CacheProduct {
+  readonly cache: string;
+  readonly product: Node;
+  /** The Reshape to [rows * heads, length, head_dim] of the 3-D layout; undefined in 4-D. */
+  readonly flatten: Node | undefined;
+}
+
+/**
+ * How `cache` reaches its MatMul (as input 1), or undefined when not in one of the two layouts:
+ * - 4-D: keys `Transpose(perm 0,1,3,2)`, values directly;
+ * - 3-D (`bmm`): `Reshape` first, then keys `Transpose(perm 0,2,1)`, values directly.
+ */
+function productOf(branch: Graph, cache: string): CacheProduct | undefined {
+  const only = (name: string, counts: (node: Node) => boolean = () => true) => {
+    const readers = readersOf(branch, name).filter(counts);
+    return readers.length === 1 ? readers[0] : undefined;
+  };
+  let reader = only(cache);
+  const flatten = reader?.opType === 'Reshape' && reader.inputs[0] === cache ? reader : undefined;
+  // The flattened cache may also have its shape read (the source length, dimension 1, unchanged here).
+  if (flatten) reader = only(flatten.outputs[0], (node) => node.opType !== 'Shape');
+  if (cache.endsWith('.key')) {
+    const perm = flatten ? '0,2,1' : '0,1,3,2';
+    if (reader?.opType !== 'Transpose' || intsOf(reader, 'perm')?.join() !== perm) return undefined;
+    reader = only(reader.outputs[0]);
+  }
+  if (reader?.opType !== 'MatMul' || reader.inputs.length !== 2 || only(reader.inputs[1]) !== reader) return undefined;
+  return { cache, product: reader, flatten };
+}
+
 /**
  * Applies the edit described above; false (and no change) when the cross-attention does not read
- * its cache as expected.
+ * its cache in one of the two layouts.
  */
 export function shareCrossAttention(graph: Graph): boolean {
   const inputs = graph.inputs.map(valueInfoName).filter((name) => CROSS_INPUT.test(name));
   const branch = cachedBranch(graph);
   if (inputs.length === 0 || branch === undefined) return false;
-  // For each cache input, the MatMul that reads it (keys through their Transpose) at input 1.
-  const products: Node[] = [];
-  for (const name of inputs) {
-    const readers = readersOf(branch, name);
-    if (readers.length !== 1) return false;
-    let reader = readers[0];
-    if (name.endsWith('.key')) {
-      if (reader.opType !== 'Transpose' || intsOf(reader, 'perm')?.join() !== '0,1,3,2') return false;
-      const next = readersOf(branch, reader.outputs[0]);
-      if (next.length !== 1) return false;
-      reader = next[0];
-    }
-    if (reader.opType !== 'MatMul' || reader.inputs.length !== 2 || readersOf(branch, reader.inputs[1]).length !== 1) return false;
-    products.push(reader);
-  }
+  const products = inputs.map((cache) => productOf(branch, cache));
+  if (products.some((p) => p === undefined)) return false;
 
   const b = new Builder('fr2en_shared_cross');
-  // The sentences count first: every regrouping reads it.
+  const concat = (parts: string[]) => b.op('Concat', parts, [intAttribute('axis', 0)]);
   const sentences = b.dims(inputs[0], [0]);
-  branch.nodes.unshift(...b.nodes.splice(0));
-  for (const product of products) {
-    // queries [rows, heads, 1, d] -> [sentences, beams, heads, d] -> [sentences, heads, beams, d]
-    const [queries] = product.inputs;
-    const grouped = b.op('Reshape', [queries, b.op('Concat', [sentences, b.int64([-1]), b.dims(queries, [1, 3])], [intAttribute('axis', 0)])]);
-    const byHead = b.op('Transpose', [grouped], [intsAttribute('perm', SWAP_1_2)]);
+  const head = b.nodes.splice(0);
+  for (const { cache, product, flatten } of products as CacheProduct[]) {
+    // The cache as [sentences, 1, heads, length, head_dim], broadcast over each sentence's beams;
+    // keys transposed right into the product, which ONNX Runtime folds into it (transB).
+    const perSentence = b.op('Reshape', [cache, concat([sentences, b.int64([1]), b.dims(cache, [1, 2, 3])])]);
+    const operand = cache.endsWith('.key') ? b.op('Transpose', [perSentence], [intsAttribute('perm', [0, 1, 2, 4, 3])]) : perSentence;
+    // 3-D: the flattened cache stays for what reads its shape (the source length), one row per sentence.
+    if (flatten) flatten.inputs = [cache, concat([b.int64([-1]), b.dims(cache, [2, 3])])];
+    // All of these read only graph inputs: they go at the start of the branch, before any reader.
+    head.push(...b.nodes.splice(0));
+
+    // queries [rows, heads, 1, n] (3-D: [rows * heads, 1, n]) -> [sentences, beams, heads, 1, n]
+    const [queries, replaced] = product.inputs;
+    const last = flatten ? 2 : 3;
+    const grouped = b.op('Reshape', [queries, concat([sentences, b.int64([-1]), b.dims(cache, [1]), b.int64([1]), b.dims(queries, [last])])]);
     const before = b.nodes.splice(0);
-    // result [sentences, heads, beams, n] -> [sentences, beams, heads, n] -> [rows, heads, 1, n]
+    // result [sentences, beams, heads, 1, m] -> the original shape
     const output = product.outputs[0];
-    const perSentence = `${output}/fr2en_per_sentence`;
-    product.inputs = [byHead, product.inputs[1]];
-    product.outputs = [perSentence];
-    const back = b.op('Transpose', [perSentence], [intsAttribute('perm', SWAP_1_2)]);
-    b.op('Reshape', [back, b.op('Concat', [b.dims(queries, [0, 1, 2]), b.int64([-1])], [intAttribute('axis', 0)])], [], output);
-    const after = b.nodes.splice(0);
-    const at = branch.nodes.indexOf(product);
-    branch.nodes.splice(at, 1, ...before, product, ...after);
+    const groupedOutput = `${output}/fr2en_per_sentence`;
+    product.inputs = [grouped, operand];
+    product.outputs = [groupedOutput];
+    b.op('Reshape', [groupedOutput, concat([b.dims(queries, Array.from({ length: last }, (_, i) => i)), b.int64([-1])])], [], output);
+    branch.nodes.splice(branch.nodes.indexOf(product), 1, ...before, product, ...b.nodes.splice(0));
+    dropUnread(branch, replaced);
   }
+  branch.nodes.unshift(...head);
   graph.inputs = graph.inputs.map((field) => (CROSS_INPUT.test(valueInfoName(field)) ? withFirstDim(field, DECODER_NAMES.sentenceDim) : field));
   return true;
+}
+
+/** Removes the node making `name` when nothing reads it any more, then its unread inputs' makers. */
+function dropUnread(branch: Graph, name: string): void {
+  const producer = branch.nodes.find((node) => node.outputs.includes(name));
+  if (producer === undefined || readersOf(branch, name).length > 0 || branch.outputs.some((field) => valueInfoName(field) === name)) return;
+  if (producer.outputs.some((output) => readersOf(branch, output).length > 0)) return;
+  branch.nodes.splice(branch.nodes.indexOf(producer), 1);
+  for (const input of producer.inputs) if (input !== '') dropUnread(branch, input);
 }
 
 /** A graph input's value info with its first dimension renamed. */
