@@ -145,6 +145,9 @@ function startLocalPool(faults: WorkerFaults | undefined): BackendFactory {
       threads: config.threads,
       workers: config.workers,
       taskTimeoutMs: config.taskTimeoutMs,
+      // A Translator that decodes with beams by default gets the graph made for them; a call that
+      // asks for beams on a greedy Translator still works, with one cache row per beam.
+      beams: config.decode.beams > 1,
       tokenizer,
       ...(faults ? { faults } : {}),
     });

@@ -26,12 +26,22 @@ import { shareCrossAttention } from './onnx/shared-cross.js';
 /** Bumped when the changes made to a graph change: older prepared folders are then rebuilt. */
 const PREPARE_VERSION = 3;
 
+export interface PrepareOptions {
+  /**
+   * Also hold one cross-attention cache per sentence (onnx/shared-cross.ts), for beam search: a
+   * copy of its own, since the edit changes fp32 rounding, and greedy search keeps the original
+   * graph's numbers exactly.
+   * @default false
+   */
+  readonly beams?: boolean;
+}
+
 export interface PreparedModel {
   /** The folder to load (the model folder itself when nothing needed changing). */
   folder: string;
 }
 
-export async function prepareModel(modelPath: string, dtype: ModelDtype, env: NodeJS.ProcessEnv = process.env): Promise<PreparedModel> {
+export async function prepareModel(modelPath: string, dtype: ModelDtype, { beams = false }: PrepareOptions = {}, env: NodeJS.ProcessEnv = process.env): Promise<PreparedModel> {
   const [encoderRel, decoderRel] = onnxFiles(dtype);
   const decoder = path.join(modelPath, decoderRel);
   if (!(await hasLogitsOutput(decoder))) return { folder: modelPath };
@@ -40,18 +50,18 @@ export async function prepareModel(modelPath: string, dtype: ModelDtype, env: No
     .digest('hex')
     .slice(0, 16);
   const parent = (await isWritable(modelPath)) ? path.join(modelPath, '.fr2en', 'prepared') : path.join(userCacheDir(env), 'prepared');
-  const folder = path.join(parent, `${dtype}-v${PREPARE_VERSION}-${key}`);
+  const folder = path.join(parent, `${dtype}${beams ? '-beams' : ''}-v${PREPARE_VERSION}-${key}`);
   const files = await modelFiles(modelPath);
   if (!(await isIntact(folder, [...files, dataFileOf(encoderRel), dataFileOf(decoderRel)]))) {
     // A folder whose links no longer resolve (the model was moved, or a file removed) is rebuilt.
     await rm(folder, { recursive: true, force: true });
-    await build(modelPath, files, [encoderRel, decoderRel], folder);
+    await build(modelPath, files, [encoderRel, decoderRel], folder, beams);
   }
   return { folder };
 }
 
 /** Builds `folder` in a temporary folder beside it, then renames it into place (atomic). */
-async function build(modelPath: string, files: readonly string[], [encoderRel, decoderRel]: string[], folder: string): Promise<void> {
+async function build(modelPath: string, files: readonly string[], [encoderRel, decoderRel]: string[], folder: string, beams: boolean): Promise<void> {
   const temporary = `${folder}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
   await mkdir(path.join(temporary, 'onnx'), { recursive: true });
   try {
@@ -66,7 +76,7 @@ async function build(modelPath: string, files: readonly string[], [encoderRel, d
       addLogProbs(graph);
       addTokenSelection(graph);
       newPositionsOnly(graph);
-      shareCrossAttention(graph);
+      if (beams) shareCrossAttention(graph);
     });
     await rename(temporary, folder).catch(async (error: NodeJS.ErrnoException) => {
       // Another process (a second worker host, a concurrent run) built it first: use theirs.

@@ -25,6 +25,8 @@ export interface PoolOptions extends WorkerInit {
   tokenizer: ModelTokenizer;
   /** Initial old-generation size of each worker's heap, MiB (0: V8's default). @default WORKER_OLD_SPACE_MIB */
   workerOldSpaceMiB?: number;
+  /** Load the model prepared for beam search (one cross-attention cache per sentence; see prepareModel). @default false */
+  beams?: boolean;
 }
 
 /**
@@ -100,7 +102,7 @@ export class TranslationPool implements TranslationBackend {
    * the prepared model (src/models/prepare.ts: the decoder computes log-probabilities itself).
    */
   static async start(options: PoolOptions): Promise<TranslationPool> {
-    const prepared = await prepareModel(options.modelPath, options.dtype);
+    const prepared = await prepareModel(options.modelPath, options.dtype, { beams: options.beams });
     const pool = new TranslationPool({ ...options, modelPath: prepared.folder });
     try {
       await Promise.all(Array.from({ length: options.workers }, () => pool.#run(WORKER_METHODS.ping, [], false)));

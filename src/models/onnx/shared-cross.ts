@@ -4,16 +4,19 @@
  * With beam search a batch of n sentences decodes n x beams rows, and every row of a sentence
  * attends over the same encoder keys and values. A merged decoder takes them as inputs of one row
  * each (`past_key_values.{i}.encoder.{key|value}`, `[rows, heads, source, head_dim]`), so the
- * caller holds each sentence's cache once per beam: at 16 sentences x 4 beams, about 75 MB more
- * per worker, and as many small matrix products per step as there are rows x heads.
+ * caller holds each sentence's cache once per beam (at 16 sentences x 4 beams, about 75 MB more
+ * per worker) and copies it to every beam when beams are expanded.
  *
  * After this edit those inputs take one row per sentence (their first dimension is named
  * `fr2en_sentences`), and the caller must keep each sentence's rows together, the same number for
  * every sentence (beam search does: numBeams rows per sentence; greedy search: one). In the cached
  * branch, each cross-attention product takes its queries as `[sentences, beams, heads, 1, d]` and
  * the cache as `[sentences, 1, heads, ...]`, broadcast over the beams, and its result goes back
- * to the original shape before anything else reads it. Each row's product is the one-row product
- * it was, so a row's numbers do not depend on which other rows share its batch.
+ * to the original shape before anything else reads it. Each row's product is still a one-row
+ * product over the same keys. One difference, measured: ONNX Runtime's kernels for the broadcast
+ * products round differently with the batch's padded source length, so fp32 log-probabilities can
+ * move in the 8th digit with the rows a sentence shares its batch with (token ids did not change
+ * in any test or benchmark row); with the original graph they were bit-identical.
  *
  * The edit applies to the two layouts a Marian decoder is written in: attention in 4-D (fr2en's
  * generator: keys `Transpose(past, [0, 1, 3, 2])` into the scores' MatMul, values straight into the
@@ -138,6 +141,7 @@ export function shareCrossAttention(graph: Graph): boolean {
   const concat = (parts: string[]) => b.op('Concat', parts, [intAttribute('axis', 0)]);
   const sentences = b.dims(inputs[0], [0]);
   const head = b.nodes.splice(0);
+  const replacedOperands: string[] = [];
   for (const { cache, product, flatten } of products as CacheProduct[]) {
     // The cache as [sentences, 1, heads, length, head_dim], broadcast over each sentence's beams;
     // keys transposed right into the product, which ONNX Runtime folds into it (transB).
@@ -160,9 +164,12 @@ export function shareCrossAttention(graph: Graph): boolean {
     product.outputs = [groupedOutput];
     b.op('Reshape', [groupedOutput, concat([b.dims(queries, Array.from({ length: last }, (_, i) => i)), b.int64([-1])])], [], output);
     branch.nodes.splice(branch.nodes.indexOf(product), 1, ...before, product, ...b.nodes.splice(0));
-    dropUnread(branch, replaced);
+    replacedOperands.push(replaced);
   }
   branch.nodes.unshift(...head);
+  // What fed the products and nothing reads any more (the keys' old Transpose, a 3-D flatten no
+  // Shape reads) goes, with what only it read.
+  for (const name of replacedOperands) dropUnread(branch, name);
   graph.inputs = graph.inputs.map((field) => (CROSS_INPUT.test(valueInfoName(field)) ? withFirstDim(field, DECODER_NAMES.sentenceDim) : field));
   return true;
 }
