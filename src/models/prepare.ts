@@ -29,8 +29,8 @@ const PREPARE_VERSION = 3;
 export interface PrepareOptions {
   /**
    * Also hold one cross-attention cache per sentence (onnx/shared-cross.ts), for beam search: a
-   * copy of its own, since the edit changes fp32 rounding, and greedy search keeps the original
-   * graph's numbers exactly.
+   * copy of its own, since the edit changes ONNX Runtime's rounding enough to change q8 token ids
+   * on near ties, and greedy search keeps the copy whose token ids are the original graph's.
    * @default false
    */
   readonly beams?: boolean;
