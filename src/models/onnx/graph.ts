@@ -11,6 +11,7 @@ import {
   intField,
   intValue,
   messageField,
+  readVarint,
   stringField,
   strings,
   type MessageField,
@@ -21,7 +22,7 @@ export const PB = {
   model: { graph: 7 },
   graph: { node: 1, initializer: 5, input: 11, output: 12 },
   node: { input: 1, output: 2, name: 3, opType: 4, attribute: 5, domain: 7 },
-  attribute: { name: 1, i: 3, g: 6, type: 20 },
+  attribute: { name: 1, i: 3, g: 6, ints: 8, type: 20 },
   valueInfo: { name: 1, type: 2 },
   typeProto: { tensorType: 1 },
   tensorType: { elemType: 1, shape: 2 },
@@ -33,6 +34,8 @@ export const PB = {
 
 /** onnx.proto AttributeProto.AttributeType.INT. */
 const ATTRIBUTE_INT = 2;
+/** onnx.proto AttributeProto.AttributeType.INTS. */
+const ATTRIBUTE_INTS = 7;
 /** onnx.proto TensorProto.DataType values used here. */
 export const DATA_TYPE = { float: 1, int64: 7 } as const;
 
@@ -134,6 +137,27 @@ export function intAttributeValue(node: Node, name: string): bigint | undefined 
   const attribute = node.attributes.find((a) => a.name === name);
   const field = attribute?.fields.find((f) => f.number === PB.attribute.i);
   return field === undefined ? undefined : intValue(field);
+}
+
+export function intsAttribute(name: string, values: readonly number[]): Attribute {
+  return { name, fields: [stringField(PB.attribute.name, name), ...values.map((v) => intField(PB.attribute.ints, v)), intField(PB.attribute.type, ATTRIBUTE_INTS)] };
+}
+
+/** An ints attribute's values, written one field each or packed in one. */
+export function intsAttributeValue(node: Node, name: string): number[] | undefined {
+  const attribute = node.attributes.find((a) => a.name === name);
+  return attribute?.fields
+    .filter((f) => f.number === PB.attribute.ints)
+    .flatMap((f) => {
+      if (f.wire === 0) return [Number(intValue(f))];
+      const values: number[] = [];
+      for (let at = 0; at < f.data.length; ) {
+        const { value, next } = readVarint(f.data, at);
+        values.push(Number(BigInt.asIntN(64, value)));
+        at = next;
+      }
+      return values;
+    });
 }
 
 /** A tensor graph input or output: `name`, element type, and a shape of numbers or named dimensions. */

@@ -27,35 +27,13 @@
  * cache row per beam.
  */
 import { DECODER_NAMES } from './decoder-names.js';
-import { DATA_TYPE, PB, intAttribute, makeNode, valueInfo, valueInfoName, type Attribute, type Graph, type Node } from './graph.js';
-import { decodeMessage, firstString, intField, intValue, messageField, readVarint, stringField, type MessageField } from './message.js';
+import { DATA_TYPE, PB, intAttribute, intsAttribute, intsAttributeValue, makeNode, producerOf, valueInfo, valueInfoName, type Attribute, type Graph, type Node } from './graph.js';
+import { decodeMessage, firstString, intField, intValue, messageField, stringField, type MessageField } from './message.js';
 
 const CROSS_INPUT = /^past_key_values\.(\d+)\.encoder\.(key|value)$/;
-const ATTRIBUTE_INTS = 7;
 const ATTRIBUTE_TENSOR = 4;
-const ATTRIBUTE_FIELD = { ints: 8, t: 5 } as const;
+const ATTRIBUTE_TENSOR_FIELD = 5;
 const TENSOR = { dims: 1, dataType: 2, name: 8, rawData: 9 } as const;
-
-function intsAttribute(name: string, values: readonly number[]): Attribute {
-  return { name, fields: [stringField(PB.attribute.name, name), ...values.map((v) => intField(ATTRIBUTE_FIELD.ints, v)), intField(PB.attribute.type, ATTRIBUTE_INTS)] };
-}
-
-/** An ints attribute's values, written one field each or packed in one. */
-function intsOf(node: Node, name: string): number[] | undefined {
-  const attribute = node.attributes.find((a) => a.name === name);
-  return attribute?.fields
-    .filter((f) => f.number === ATTRIBUTE_FIELD.ints)
-    .flatMap((f) => {
-      if (f.wire === 0) return [Number(intValue(f))];
-      const values: number[] = [];
-      for (let at = 0; at < f.data.length; ) {
-        const { value, next } = readVarint(f.data, at);
-        values.push(Number(BigInt.asIntN(64, value)));
-        at = next;
-      }
-      return values;
-    });
-}
 
 /** Nodes added to a branch, named after what they are for. */
 class Builder {
@@ -76,7 +54,7 @@ class Builder {
     const raw = Buffer.alloc(values.length * 8);
     values.forEach((v, i) => raw.writeBigInt64LE(BigInt(v), i * 8));
     const output = this.#name('const');
-    const tensor = messageField(ATTRIBUTE_FIELD.t, [intField(TENSOR.dims, values.length), intField(TENSOR.dataType, DATA_TYPE.int64), stringField(TENSOR.name, output), { number: TENSOR.rawData, wire: 2, data: raw }]);
+    const tensor = messageField(ATTRIBUTE_TENSOR_FIELD, [intField(TENSOR.dims, values.length), intField(TENSOR.dataType, DATA_TYPE.int64), stringField(TENSOR.name, output), { number: TENSOR.rawData, wire: 2, data: raw }]);
     return this.op('Constant', [], [{ name: 'value', fields: [stringField(PB.attribute.name, 'value'), tensor, intField(PB.attribute.type, ATTRIBUTE_TENSOR)] }], output);
   }
 
@@ -120,7 +98,7 @@ function productOf(branch: Graph, cache: string): CacheProduct | undefined {
   if (flatten) reader = only(flatten.outputs[0], (node) => node.opType !== 'Shape');
   if (cache.endsWith('.key')) {
     const perm = flatten ? '0,2,1' : '0,1,3,2';
-    if (reader?.opType !== 'Transpose' || intsOf(reader, 'perm')?.join() !== perm) return undefined;
+    if (reader?.opType !== 'Transpose' || intsAttributeValue(reader, 'perm')?.join() !== perm) return undefined;
     reader = only(reader.outputs[0]);
   }
   if (reader?.opType !== 'MatMul' || reader.inputs.length !== 2 || only(reader.inputs[1]) !== reader) return undefined;
@@ -177,8 +155,8 @@ export function shareCrossAttention(graph: Graph): boolean {
 
 /** Removes the node making `name` when nothing reads it any more, then its unread inputs' makers. */
 function dropUnread(branch: Graph, name: string): void {
-  const producer = branch.nodes.find((node) => node.outputs.includes(name));
-  if (producer === undefined || readersOf(branch, name).length > 0 || branch.outputs.some((field) => valueInfoName(field) === name)) return;
+  const producer = producerOf(branch, name);
+  if (producer === undefined || branch.outputs.some((field) => valueInfoName(field) === name)) return;
   if (producer.outputs.some((output) => readersOf(branch, output).length > 0)) return;
   branch.nodes.splice(branch.nodes.indexOf(producer), 1);
   for (const input of producer.inputs) if (input !== '') dropUnread(branch, input);
