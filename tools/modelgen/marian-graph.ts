@@ -117,7 +117,6 @@ class Layers {
   readonly #g: GraphBuilder;
   readonly #ops: WeightOps;
   readonly #dims: MarianDims;
-
   readonly #layout: AttentionLayout;
 
   constructor(g: GraphBuilder, ops: WeightOps, dims: MarianDims, layout: AttentionLayout) {
@@ -178,12 +177,6 @@ class Layers {
     return g.op('Reshape', [context, g.op('Concat', [this.dims(q, [0, 1, 2]), g.constInt64([-1])], { axis: 0 })]);
   }
 
-  /** Elements `indices` of a tensor's shape, as a 1-D int64 tensor. */
-  dims(x: string, indices: readonly number[]): string {
-    const g = this.#g;
-    return g.op('Gather', [g.op('Shape', [x]), g.constInt64(indices)], { axis: 0 });
-  }
-
   /** Post-norm residual: LN(residual + x). */
   addNorm(residual: string, x: string, norm: LayerNorm, name: string): string {
     const g = this.#g;
@@ -222,8 +215,17 @@ class Layers {
 
   /** Element `index` of a tensor's shape, as an int64 scalar. */
   dim(x: string, index: number): string {
+    return this.#shapeAt(x, this.#g.constInt64([index], []));
+  }
+
+  /** Elements `indices` of a tensor's shape, as a 1-D int64 tensor. */
+  dims(x: string, indices: readonly number[]): string {
+    return this.#shapeAt(x, this.#g.constInt64(indices));
+  }
+
+  #shapeAt(x: string, indices: string): string {
     const g = this.#g;
-    return g.op('Gather', [g.op('Shape', [x]), g.constInt64([index], [])], { axis: 0 });
+    return g.op('Gather', [g.op('Shape', [x]), indices], { axis: 0 });
   }
 }
 
